@@ -77,12 +77,15 @@ export interface AuditSink {
   record(entry: AuditRecord): void;
 }
 
-/** Faults a node consults; the fault controller implements it. Names are documented in the README. */
-export interface NodeFaults {
-  /** true when this node command should be hit by the named fault (e.g. "ssh-drop", "kubelet-fail"). */
-  hit(fault: NodeFaultName, vmName: string): boolean;
+/**
+ * Deterministic fault draws (seeded), implemented by the fault controller in api/. Cloud faults:
+ * "deploy-capacity" (deploy fails with 533), "boot-hang" (VM never finishes booting). Node faults:
+ * "cloudinit-hang", "kubelet-fail", "ssh-drop" (connection cut mid-command), "node-never-ready".
+ * The subject is the VM name, so a test can target one node ("match" in the fault spec).
+ */
+export interface FaultSource {
+  hit(fault: string, subject: string): boolean;
 }
-export type NodeFaultName = "cloudinit-hang" | "kubelet-fail" | "ssh-drop" | "node-never-ready" | "boot-hang";
 
 /** What the cloud tells the node runtime when a VM is powered on. */
 export interface VmBootSpec {
@@ -170,4 +173,30 @@ export interface KubeClusterView {
   readonly tls: { caCertPem: string; serverCertPem: string; serverKeyPem: string };
   /** false while etcd has no quorum or the control plane is down: /readyz then answers 500. */
   healthy(): boolean;
+}
+
+/** What cloud/ hands the API front (api/). */
+export interface Cloud {
+  /** Handlers keyed by the command name as CloudStack spells it (`deployVirtualMachine`). */
+  readonly handlers: Readonly<Record<string, CommandHandler>>;
+  /** API key lookup for signature verification. */
+  credentials(apiKey: string): { caller: Caller; secretKey: string } | undefined;
+  readonly fabric: NetworkFabric;
+  /** JSON-safe snapshot of the whole world, for --state-file; restore() replaces the world with it. */
+  snapshot(): unknown;
+  restore(snapshot: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CloudOptions {
+  clock: SimClock;
+  audit: AuditSink;
+  faults: FaultSource;
+  nodes: NodeRuntime;
+  /** The seed world (default or --seed FILE), already parsed. */
+  seed: unknown;
+  /** Scratch directory for downloaded ISOs and other files. */
+  dataDir: string;
+  /** Seeded random source, so ids and draws repeat under the same seed. */
+  random: () => number;
 }
