@@ -1,0 +1,6 @@
+export * from "./common";
+export * from "./catalog";
+export * from "./vm";
+export * from "./network";
+export * from "./access";
+export * from "./jobs";
