@@ -1,0 +1,245 @@
+// The mutable world of one simulated cloud: every record is plain JSON so that snapshot() is a copy
+// and restore() a zod parse. Types are inferred from the schemas, so the two cannot drift apart.
+import { z } from "zod";
+
+const str = z.string();
+const opt = z.string().optional();
+
+export const VmSchema = z.object({
+  id: str,
+  name: str,
+  displayName: str,
+  instanceNumber: z.number().int(),
+  accountId: str,
+  zoneId: str,
+  templateId: str,
+  serviceOfferingId: str,
+  cpuNumber: z.number().int(),
+  cpuSpeed: z.number().int(),
+  memory: z.number().int(),
+  state: z.enum(["Starting", "Running", "Stopping", "Stopped", "Destroyed", "Expunging", "Error"]),
+  keypairs: z.array(str),
+  userData: opt,
+  userDataId: opt,
+  isoId: opt,
+  networkId: str,
+  guestIp: str,
+  nicId: str,
+  macAddress: str,
+  group: opt,
+  haEnable: z.boolean(),
+  deleteProtection: z.boolean(),
+  details: z.record(z.string(), z.string()),
+  created: str,
+});
+export type VmRecord = z.infer<typeof VmSchema>;
+
+export const NetworkSchema = z.object({
+  id: str,
+  name: str,
+  displayText: str,
+  accountId: str.optional(),
+  zoneId: str,
+  offeringId: str,
+  type: z.enum(["Isolated", "Shared"]),
+  state: z.enum(["Allocated", "Implementing", "Implemented", "Setup"]),
+  gateway: str,
+  netmask: str,
+  /** First three octets of the guest /24, e.g. "10.1.7". */
+  subnet: str,
+  nextHost: z.number().int(),
+  created: str,
+});
+export type NetworkRecord = z.infer<typeof NetworkSchema>;
+
+export const PublicIpSchema = z.object({
+  id: str,
+  address: str,
+  accountId: str,
+  zoneId: str,
+  networkId: opt,
+  isSourceNat: z.boolean(),
+  state: z.enum(["Allocating", "Allocated", "Releasing"]),
+  created: str,
+});
+export type PublicIpRecord = z.infer<typeof PublicIpSchema>;
+
+export const FirewallRuleSchema = z.object({
+  id: str,
+  ipId: str,
+  accountId: str,
+  protocol: str,
+  startPort: z.number().int().optional(),
+  endPort: z.number().int().optional(),
+  cidrs: z.array(str),
+  state: z.enum(["Add", "Active"]),
+});
+export type FirewallRuleRecord = z.infer<typeof FirewallRuleSchema>;
+
+export const PortForwardingRuleSchema = z.object({
+  id: str,
+  ipId: str,
+  accountId: str,
+  protocol: str,
+  publicPort: z.number().int(),
+  publicEndPort: z.number().int(),
+  privatePort: z.number().int(),
+  privateEndPort: z.number().int(),
+  vmId: str,
+  vmGuestIp: str,
+  networkId: str,
+  cidrs: z.array(str),
+  state: z.enum(["Add", "Active"]),
+  /** The firewall rule created with it (openfirewall=true), deleted with it. */
+  firewallRuleId: opt,
+});
+export type PortForwardingRuleRecord = z.infer<typeof PortForwardingRuleSchema>;
+
+export const LoadBalancerRuleSchema = z.object({
+  id: str,
+  name: str,
+  description: opt,
+  ipId: str,
+  accountId: str,
+  zoneId: str,
+  networkId: str,
+  publicPort: z.number().int(),
+  privatePort: z.number().int(),
+  algorithm: str,
+  protocol: str,
+  cidrs: z.array(str),
+  members: z.array(str),
+  state: z.enum(["Add", "Active"]),
+  firewallRuleId: opt,
+});
+export type LoadBalancerRuleRecord = z.infer<typeof LoadBalancerRuleSchema>;
+
+export const TagSchema = z.object({
+  key: str,
+  value: str,
+  resourceType: str,
+  resourceId: str,
+  accountId: str,
+  customer: opt,
+});
+export type TagRecord = z.infer<typeof TagSchema>;
+
+export const KeyPairSchema = z.object({ id: str, name: str, publicKey: str, fingerprint: str, accountId: str });
+export type KeyPairRecord = z.infer<typeof KeyPairSchema>;
+
+/** Registered user data; CNI configurations are user data with kind "cni" (as in CloudStack 4.21). */
+export const UserDataSchema = z.object({
+  id: str,
+  name: str,
+  kind: z.enum(["userdata", "cni"]),
+  userData: str,
+  params: opt,
+  accountId: str,
+});
+export type UserDataRecord = z.infer<typeof UserDataSchema>;
+
+export const IsoSchema = z.object({
+  id: str,
+  name: str,
+  displayText: str,
+  url: str,
+  zoneId: opt,
+  accountId: str,
+  isReady: z.boolean(),
+  status: str,
+  checksum: opt,
+  size: z.number().optional(),
+  filePath: opt,
+  bootable: z.boolean(),
+  isPublic: z.boolean(),
+  isFeatured: z.boolean(),
+  isExtractable: z.boolean(),
+  osTypeId: opt,
+  created: str,
+});
+export type IsoRecord = z.infer<typeof IsoSchema>;
+
+export const WorldSchema = z.object({
+  version: z.literal(1),
+  /** "127.a.b": prefix of the public IPs; "127.c.d": prefix of the shared network's guest IPs. */
+  publicPrefix: str,
+  sharedPrefix: str,
+  nextSubnet: z.number().int(),
+  nextInstance: z.number().int(),
+  vms: z.array(VmSchema),
+  networks: z.array(NetworkSchema),
+  publicIps: z.array(PublicIpSchema),
+  firewallRules: z.array(FirewallRuleSchema),
+  portForwardingRules: z.array(PortForwardingRuleSchema),
+  loadBalancerRules: z.array(LoadBalancerRuleSchema),
+  tags: z.array(TagSchema),
+  keyPairs: z.array(KeyPairSchema),
+  userData: z.array(UserDataSchema),
+  isos: z.array(IsoSchema),
+});
+export type WorldSnapshot = z.infer<typeof WorldSchema>;
+
+/** The live world: maps keyed by id (insertion order = creation order, which listings keep). */
+export class World {
+  vms = new Map<string, VmRecord>();
+  networks = new Map<string, NetworkRecord>();
+  publicIps = new Map<string, PublicIpRecord>();
+  firewallRules = new Map<string, FirewallRuleRecord>();
+  portForwardingRules = new Map<string, PortForwardingRuleRecord>();
+  loadBalancerRules = new Map<string, LoadBalancerRuleRecord>();
+  tags: TagRecord[] = [];
+  keyPairs = new Map<string, KeyPairRecord>();
+  userData = new Map<string, UserDataRecord>();
+  isos = new Map<string, IsoRecord>();
+  nextSubnet = 1;
+  nextInstance = 2;
+
+  constructor(
+    public publicPrefix: string,
+    public sharedPrefix: string,
+  ) {}
+
+  snapshot(): WorldSnapshot {
+    const copy = <T>(m: Map<string, T>): T[] => [...m.values()].map((v) => structuredClone(v));
+    return {
+      version: 1,
+      publicPrefix: this.publicPrefix,
+      sharedPrefix: this.sharedPrefix,
+      nextSubnet: this.nextSubnet,
+      nextInstance: this.nextInstance,
+      vms: copy(this.vms),
+      networks: copy(this.networks),
+      publicIps: copy(this.publicIps),
+      firewallRules: copy(this.firewallRules),
+      portForwardingRules: copy(this.portForwardingRules),
+      loadBalancerRules: copy(this.loadBalancerRules),
+      tags: this.tags.map((t) => ({ ...t })),
+      keyPairs: copy(this.keyPairs),
+      userData: copy(this.userData),
+      isos: copy(this.isos),
+    };
+  }
+
+  /** Replace the contents in place (handlers hold references to these maps). */
+  load(raw: unknown): void {
+    const s = WorldSchema.parse(raw);
+    const fill = <T extends { id: string }>(m: Map<string, T>, items: T[]) => {
+      m.clear();
+      items.forEach((i) => m.set(i.id, i));
+    };
+    this.publicPrefix = s.publicPrefix;
+    this.sharedPrefix = s.sharedPrefix;
+    this.nextSubnet = s.nextSubnet;
+    this.nextInstance = s.nextInstance;
+    fill(this.vms, s.vms);
+    fill(this.networks, s.networks);
+    fill(this.publicIps, s.publicIps);
+    fill(this.firewallRules, s.firewallRules);
+    fill(this.portForwardingRules, s.portForwardingRules);
+    fill(this.loadBalancerRules, s.loadBalancerRules);
+    this.tags = s.tags;
+    fill(this.keyPairs, s.keyPairs);
+    fill(this.userData, s.userData);
+    fill(this.isos, s.isos);
+  }
+}
