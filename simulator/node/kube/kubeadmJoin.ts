@@ -1,0 +1,240 @@
+// `kubeadm join`: discovery through the fabric (the cluster-info ConfigMap, CA pinning, bootstrap
+// token), preflight, then a worker (kubelet.conf, Node) or a control-plane member (certificate key,
+// certificates, stacked etcd member, another API server).
+import type { CommandIO, NodeMachine } from "../types";
+import type { ControlPlaneMember, KubeCluster } from "./cluster";
+import { DURATIONS, type KubeToolsContext } from "./context";
+import { CommandFailure, phaseFailure, settlePreflight, type PreflightIssue } from "./failure";
+import { flagArray, flagBool, flagString, parseFlags, type FlagSpecs } from "./flags";
+import { KubeadmConfigError, parseKubeadmConfig, type JoinConfiguration } from "./kubeadmConfig";
+import { rejectMixedConfig } from "./kubeadmInit";
+import { kubeadmVersionOf, parseToken, readConfigFile, requireRootFailure } from "./kubeadmShared";
+import { registerNode } from "./lifecycle";
+import { locateCluster, splitHostPort, type Located } from "./locate";
+import { KUBELET_PATHS, containerdActive, hasBinary, imagePresent, importedImages, installedVersion } from "./nodeFacts";
+import { apiServerSans, writeControlPlaneFiles, writeKubeletConf, writeManifests } from "./nodeFiles";
+import { issueCertificate } from "./pki";
+import { isNodeReady } from "./reconcile";
+import { restartKubelet } from "./services";
+import { compareVersions, formatVersion, requiredImages } from "./versions";
+
+export const JOIN_FLAGS: FlagSpecs = {
+  config: { kind: "string" },
+  token: { kind: "string" },
+  "discovery-token": { kind: "string" },
+  "tls-bootstrap-token": { kind: "string" },
+  "discovery-token-ca-cert-hash": { kind: "array" },
+  "discovery-token-unsafe-skip-ca-verification": { kind: "bool" },
+  "discovery-file": { kind: "string" },
+  "control-plane": { kind: "bool" },
+  "certificate-key": { kind: "string" },
+  "apiserver-advertise-address": { kind: "string" },
+  "apiserver-bind-port": { kind: "string" },
+  "node-name": { kind: "string" },
+  "cri-socket": { kind: "string" },
+  "ignore-preflight-errors": { kind: "array" },
+  "skip-phases": { kind: "array" },
+  "dry-run": { kind: "bool" },
+  patches: { kind: "string" },
+  rootfs: { kind: "string" },
+  v: { kind: "string", short: "v" },
+};
+
+interface JoinPlan {
+  endpoint: string;
+  token: string;
+  caHashes: string[];
+  skipCaVerification: boolean;
+  controlPlane: boolean;
+  certificateKey?: string;
+  nodeName: string;
+  advertiseAddress: string;
+  ignored: string[];
+}
+
+function plan(args: string[], io: CommandIO, machine: NodeMachine): JoinPlan {
+  const flags = parseFlags(args, JOIN_FLAGS);
+  rejectMixedConfig(flags.values);
+  const kubeadm = kubeadmVersionOf(io);
+  let join: JoinConfiguration | undefined;
+  const configPath = flagString(flags, "config");
+  if (configPath) {
+    try {
+      join = parseKubeadmConfig(readConfigFile(machine, io, configPath), kubeadm).join;
+    } catch (err) {
+      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message);
+      throw err;
+    }
+    if (!join) throw new CommandFailure(`no JoinConfiguration found in "${configPath}"`);
+  }
+  if (flags.positionals.length > 1) throw new CommandFailure(`accepts at most 1 arg(s), received ${flags.positionals.length}`);
+  const bootstrap = join?.discovery.bootstrapToken;
+  const endpoint = flags.positionals[0] ?? bootstrap?.apiServerEndpoint;
+  if (!endpoint) throw new CommandFailure("discovery: Invalid value: \"\": bootstrapToken or file must be set");
+  const token = flagString(flags, "discovery-token") ?? flagString(flags, "token") ?? bootstrap?.token;
+  if (!token) throw new CommandFailure("discovery.bootstrapToken.token: Invalid value: \"\": the bootstrap token is invalid");
+  const caHashes = [...flagArray(flags, "discovery-token-ca-cert-hash"), ...(bootstrap?.caCertHashes ?? [])];
+  const skipCaVerification = flagBool(flags, "discovery-token-unsafe-skip-ca-verification") || bootstrap?.unsafeSkipCAVerification === true;
+  if (caHashes.length === 0 && !skipCaVerification) {
+    throw new CommandFailure("discovery.bootstrapToken: Invalid value: \"\": using token-based discovery without caCertHashes can be unsafe. Set unsafeSkipCAVerification as true in your kubeadm config file or pass --discovery-token-unsafe-skip-ca-verification flag to continue");
+  }
+  const controlPlane = flagBool(flags, "control-plane") || join?.controlPlane !== undefined;
+  return {
+    endpoint,
+    token,
+    caHashes,
+    skipCaVerification,
+    controlPlane,
+    certificateKey: flagString(flags, "certificate-key") ?? join?.controlPlane?.certificateKey,
+    nodeName: (flagString(flags, "node-name") ?? join?.nodeRegistration?.name ?? machine.hostname).toLowerCase(),
+    advertiseAddress: flagString(flags, "apiserver-advertise-address") ?? join?.controlPlane?.localAPIEndpoint?.advertiseAddress ?? machine.spec.guestIp,
+    ignored: [...flagArray(flags, "ignore-preflight-errors"), ...(join?.nodeRegistration?.ignorePreflightErrors ?? [])],
+  };
+}
+
+const IDENTITY = "couldn't validate the identity of the API Server";
+
+/** Token discovery, retried like kubeadm until its discovery timeout while the server refuses. */
+async function discover(ctx: KubeToolsContext, machine: NodeMachine, io: CommandIO, p: JoinPlan): Promise<KubeCluster> {
+  const target = splitHostPort(p.endpoint);
+  if (!target) throw phaseFailure("preflight", `${IDENTITY}: invalid API server endpoint "${p.endpoint}"`);
+  const url = `https://${p.endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s`;
+  let located: Located = { kind: "refused", detail: "connect: connection refused" };
+  const attempts = Math.max(1, Math.floor(DURATIONS.discoveryTimeout / DURATIONS.discoveryRetry));
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    located = await locateCluster(ctx, machine.spec.vmId, target.host, target.port);
+    if (located.kind !== "refused") break;
+    if (attempt === 0) io.stdout(`[discovery] Failed to request cluster-info, will try again: Get "${url}": dial tcp ${p.endpoint}: ${located.detail}\n`);
+    await ctx.env.clock.sleep(DURATIONS.discoveryRetry, io.signal);
+  }
+  if (located.kind === "refused") {
+    throw phaseFailure("preflight", `${IDENTITY}: failed to request the cluster-info ConfigMap: Get "${url}": dial tcp ${p.endpoint}: ${located.detail}`);
+  }
+  if (located.kind === "unknown") throw phaseFailure("preflight", `${IDENTITY}: ${located.detail}`);
+  const cluster = located.cluster;
+  if (!p.skipCaVerification && !p.caHashes.some((h) => h.toLowerCase() === cluster.caHash)) {
+    throw phaseFailure("preflight", `${IDENTITY}: cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${cluster.caHash}" are pinned`);
+  }
+  const { id, secret } = parseToken(p.token);
+  if (!cluster.validToken(id, secret, ctx.env.clock.now())) {
+    io.stdout(`[discovery] The cluster-info ConfigMap does not yet contain a JWS signature for token ID "${id}", will try again\n`);
+    throw phaseFailure("preflight", `${IDENTITY}: token id "${id}" is invalid for this cluster or it has expired. Use "kubeadm token create" on the control-plane node to create a new valid token`);
+  }
+  return cluster;
+}
+
+function preflightIssues(machine: NodeMachine, cluster: KubeCluster, p: JoinPlan): PreflightIssue[] {
+  const issues: PreflightIssue[] = [];
+  if (!containerdActive(machine)) issues.push({ name: "CRI", message: "container runtime is not running: dial unix /var/run/containerd/containerd.sock: connect: no such file or directory" });
+  for (const file of ["/etc/kubernetes/kubelet.conf", "/etc/kubernetes/pki/ca.crt"]) {
+    if (machine.fs.exists(file)) issues.push({ name: `FileAvailable-${file.replace(/[/.]/g, "-")}`, message: `${file} already exists` });
+  }
+  const kubelet = installedVersion(machine, "kubelet", KUBELET_PATHS);
+  const cp = cluster.version;
+  if (!hasBinary(machine, KUBELET_PATHS) || !kubelet) {
+    issues.push({ name: "KubeletVersion", message: "couldn't get kubelet version: cannot execute 'kubelet --version': executable file not found in $PATH" });
+  } else if (kubelet.major > cp.major || (kubelet.major === cp.major && kubelet.minor > cp.minor)) {
+    issues.push({ name: "KubeletVersion", message: `the kubelet version is higher than the control plane version. This is not a supported version skew and may lead to a malfunctional cluster. Kubelet version: "${formatVersion(kubelet).slice(1)}" Control plane version: "${formatVersion(cp).slice(1)}"` });
+  } else if (kubelet.major === cp.major && kubelet.minor < cp.minor - 3) {
+    issues.push({ name: "KubeletVersion", message: `Kubelet version "${formatVersion(kubelet).slice(1)}" is lower than kubeadm can support. Please upgrade kubelet` });
+  }
+  if (p.controlPlane) {
+    const manifests = machine.fs.list("/etc/kubernetes/manifests");
+    if (manifests && manifests.length > 0) issues.push({ name: "DirAvailable--etc-kubernetes-manifests", message: "/etc/kubernetes/manifests is not empty" });
+    const images = importedImages(machine);
+    for (const image of requiredImages(cluster.version, cluster.imageRepository)) {
+      if (cluster.etcd.mode === "external" && image.includes("/etcd:")) continue;
+      if (!imagePresent(images, image, /kube-(apiserver|controller-manager|scheduler|proxy):/.test(image))) {
+        issues.push({ name: "ImagePull", message: `failed to pull image ${image}: dial tcp: lookup registry.k8s.io: no such host` });
+      }
+    }
+  }
+  return issues;
+}
+
+function checkNameFree(cluster: KubeCluster, nodeName: string): void {
+  const existing = cluster.nodes.get(nodeName);
+  if (existing && cluster.store.get("v1", "Node", nodeName) && isNodeReady(existing, cluster)) {
+    throw phaseFailure("kubelet-start", `a Node with name "${nodeName}" and status "Ready" already exists in the cluster. You must delete the existing Node or change the name of this new joining Node`);
+  }
+}
+
+function checkCertificateKey(ctx: KubeToolsContext, cluster: KubeCluster, key: string | undefined): void {
+  if (!cluster.controlPlaneEndpoint) {
+    throw phaseFailure("preflight", "\nOne or more conditions for hosting a new control plane instance is not satisfied.\n\nunable to add a new control plane instance to a cluster that doesn't have a stable controlPlaneEndpoint address\n\nPlease ensure that:\n* The cluster has a stable controlPlaneEndpoint address.\n* The certificates that must be shared among control plane instances are provided.\n");
+  }
+  const uploaded = cluster.certificateKey;
+  if (!uploaded || ctx.env.clock.now() >= uploaded.expiresAt) {
+    throw phaseFailure("control-plane-prepare/download-certs", 'error downloading certs: error downloading the secret: Secret "kubeadm-certs" was not found in the "kube-system" Namespace. This Secret might have expired. Please, run `kubeadm init phase upload-certs --upload-certs` on a control plane to generate a new one');
+  }
+  if (!key || key !== uploaded.key) {
+    throw phaseFailure("control-plane-prepare/download-certs", "error downloading certs: error decoding certs: error decrypting data: cipher: message authentication failed");
+  }
+}
+
+async function joinControlPlane(machine: NodeMachine, io: CommandIO, cluster: KubeCluster, p: JoinPlan): Promise<ControlPlaneMember> {
+  const kubeadm = kubeadmVersionOf(io);
+  io.stdout('[control-plane-prepare] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[download-certs] Saving the certificates to the folder: "/etc/kubernetes/pki"\n[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
+  const sans = apiServerSans(cluster, p.nodeName, p.advertiseAddress);
+  const serverTls = await issueCertificate(cluster.ca, { commonName: "kube-apiserver", dnsNames: sans.dnsNames, ips: sans.ips, usage: "server" });
+  io.stdout(`[certs] Generating "apiserver" certificate and key\n[certs] apiserver serving cert is signed for DNS names [${sans.dnsNames.join(" ")}] and IPs [${sans.ips.join(" ")}]\n[certs] Valid certificates and keys now exist in "/etc/kubernetes/pki"\n[kubeconfig] Generating kubeconfig files\n`);
+  await writeControlPlaneFiles(machine, cluster, { nodeName: p.nodeName, advertiseAddress: p.advertiseAddress, kubeadmVersion: kubeadm, serverTls });
+  const stacked = cluster.etcd.mode === "stacked";
+  writeManifests(machine, cluster, p.advertiseAddress, cluster.version, stacked);
+  const member: ControlPlaneMember = { nodeName: p.nodeName, vmId: machine.spec.vmId, version: cluster.version, serverTls };
+  cluster.controlPlane.set(p.nodeName, member);
+  if (cluster.etcd.mode === "stacked") {
+    cluster.etcd.members.add(p.nodeName);
+    io.stdout(`[check-etcd] Checking that the etcd cluster is healthy\n[etcd] Announced new etcd member joining to the existing etcd cluster\n[etcd] Creating static Pod manifest for "etcd"\n`);
+  }
+  return member;
+}
+
+export async function kubeadmJoin(ctx: KubeToolsContext, args: string[], io: CommandIO, machine: NodeMachine): Promise<number> {
+  const p = plan(args, io, machine);
+  const notRoot = requireRootFailure(io);
+  if (notRoot && !p.ignored.some((i) => ["all", "isprivilegeduser"].includes(i.toLowerCase()))) throw notRoot;
+  io.stdout("[preflight] Running pre-flight checks\n");
+  const cluster = await discover(ctx, machine, io, p);
+  const kubeadm = kubeadmVersionOf(io);
+  const minimum = { major: kubeadm.major, minor: kubeadm.minor - 1, patch: 0 };
+  if (compareVersions(cluster.version, minimum) < 0) {
+    throw phaseFailure("preflight", `this version of kubeadm only supports deploying clusters with the control plane version >= ${formatVersion(minimum)}. Current version: ${formatVersion(cluster.version)}`);
+  }
+  const warnings = settlePreflight(preflightIssues(machine, cluster, p), p.ignored);
+  for (const w of warnings) io.stderr(w + "\n");
+  io.stdout("[preflight] Reading configuration from the cluster...\n[preflight] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
+  if (p.controlPlane) {
+    checkCertificateKey(ctx, cluster, p.certificateKey);
+    io.stdout("[preflight] Running pre-flight checks before initializing the new control plane instance\n");
+  }
+  checkNameFree(cluster, p.nodeName);
+  await ctx.env.clock.sleep(p.controlPlane ? DURATIONS.controlPlaneJoin : DURATIONS.workerJoin, io.signal);
+  if (p.controlPlane) await joinControlPlane(machine, io, cluster, p);
+  else await writeKubeletConf(machine, cluster, p.nodeName);
+  io.stdout('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"\n[kubelet-start] Starting the kubelet\n[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n');
+  const previous = cluster.nodes.get(p.nodeName);
+  registerNode(cluster, {
+    nodeName: p.nodeName,
+    vmId: machine.spec.vmId,
+    vmName: machine.spec.name,
+    internalIp: p.controlPlane ? p.advertiseAddress : machine.spec.guestIp,
+    controlPlane: p.controlPlane,
+    kubeletRunning: false,
+    kubeletVersion: installedVersion(machine, "kubelet", KUBELET_PATHS) ?? cluster.version,
+    readyReached: false,
+    generation: (previous?.generation ?? 0) + 1,
+  });
+  if (!(await restartKubelet(ctx, machine))) {
+    throw phaseFailure("kubelet-start", "failed while waiting for the kubelet to start: The HTTP call equal to 'curl -sSL http://127.0.0.1:10248/healthz' returned error: Get \"http://127.0.0.1:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.");
+  }
+  io.stdout("[kubelet-check] The kubelet is healthy after 1.001s\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n");
+  if (p.controlPlane) {
+    io.stdout(
+      `[mark-control-plane] Marking the node ${p.nodeName} as control-plane by adding the labels: [node-role.kubernetes.io/control-plane node.kubernetes.io/exclude-from-external-load-balancers]\n[mark-control-plane] Marking the node ${p.nodeName} as control-plane by adding the taints [node-role.kubernetes.io/control-plane:NoSchedule]\n\nThis node has joined the cluster and a new control plane instance was created:\n\n* Certificate signing request was sent to apiserver and approval was received.\n* The Kubelet was informed of the new secure connection details.\n* Control plane label and taint were applied to the new node.\n* The Kubernetes control plane instances scaled up.\n* A new etcd member was added to the local/stacked etcd cluster.\n\nTo start administering your cluster from this node, you need to run the following as a regular user:\n\n\tmkdir -p $HOME/.kube\n\tsudo cp -i /etc/kubernetes/admin.conf $HOME/.kube/config\n\tsudo chown $(id -u):$(id -g) $HOME/.kube/config\n\nRun 'kubectl get nodes' to see this node join the cluster.\n\n`,
+    );
+  } else {
+    io.stdout("\nThis node has joined the cluster:\n* Certificate signing request was sent to apiserver and a response was received.\n* The Kubelet was informed of the new secure connection details.\n\nRun 'kubectl get nodes' on the control-plane to see this node join the cluster.\n\n");
+  }
+  return 0;
+}

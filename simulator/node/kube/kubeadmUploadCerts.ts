@@ -1,0 +1,55 @@
+// `kubeadm init phase upload-certs --upload-certs [--certificate-key K | --config FILE]`: re-uploads the
+// shared control-plane certificates for two more hours under a (new or given) certificate key.
+import type { CommandIO, NodeMachine } from "../types";
+import { LIFETIMES, type KubeToolsContext } from "./context";
+import { CommandFailure } from "./failure";
+import { flagBool, flagString, parseFlags } from "./flags";
+import { adminCluster } from "./kubeadmAdmin";
+import { KubeadmConfigError, parseKubeadmConfig } from "./kubeadmConfig";
+import { CERTIFICATE_KEY_PATTERN, generateCertificateKey, kubeadmVersionOf, readConfigFile, requireRootFailure } from "./kubeadmShared";
+import { controlPlaneCluster } from "./nodeFacts";
+
+export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io: CommandIO, machine: NodeMachine): Promise<number> {
+  const [phase, ...rest] = args;
+  if (phase !== "upload-certs") {
+    throw new CommandFailure(phase ? `the simulator's kubeadm does not run phase "${phase}" on its own` : 'missing subcommand; "phase" is not meant to be run on its own');
+  }
+  const flags = parseFlags(rest, {
+    "upload-certs": { kind: "bool" },
+    "certificate-key": { kind: "string" },
+    config: { kind: "string" },
+    kubeconfig: { kind: "string" },
+    "skip-certificate-key-print": { kind: "bool" },
+    "dry-run": { kind: "bool" },
+    v: { kind: "string", short: "v" },
+    rootfs: { kind: "string" },
+  });
+  const notRoot = requireRootFailure(io);
+  if (notRoot) throw notRoot;
+  if (!flagBool(flags, "upload-certs")) {
+    io.stdout("[upload-certs] Skipping phase. Please see --upload-certs\n");
+    return 0;
+  }
+  let key = flagString(flags, "certificate-key");
+  const configPath = flagString(flags, "config");
+  if (configPath) {
+    try {
+      key = parseKubeadmConfig(readConfigFile(machine, io, configPath), kubeadmVersionOf(io)).init?.certificateKey ?? key;
+    } catch (err) {
+      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message);
+      throw err;
+    }
+  }
+  if (key !== undefined && !CERTIFICATE_KEY_PATTERN.test(key)) {
+    throw new CommandFailure("error execution phase upload-certs: error uploading certs: the certificate key must be a hex encoded string of 32 bytes");
+  }
+  if (!controlPlaneCluster(ctx, machine)) {
+    throw new CommandFailure("error execution phase upload-certs: error uploading certs: failed to load certificate: couldn't load the certificate file /etc/kubernetes/pki/ca.crt: open /etc/kubernetes/pki/ca.crt: no such file or directory");
+  }
+  const cluster = await adminCluster(ctx, machine, io.user, flagString(flags, "kubeconfig"));
+  const certificateKey = key ?? generateCertificateKey();
+  cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey };
+  cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: {} });
+  io.stdout('[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n' + certificateKey + "\n");
+  return 0;
+}

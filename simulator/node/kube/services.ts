@@ -1,0 +1,125 @@
+// systemd units with behaviour: the kubelet (registers/updates its Node, runs the control-plane static
+// pods, i.e. this node's API server) and etcd (a tiny HTTP listener on port 2379 answering /version,
+// /health, so kubeadm's external-etcd check can reach it through the fabric).
+import * as http from "http";
+import type { AddressInfo } from "net";
+import type { NodeMachine, ServiceHook, ServiceState } from "../types";
+import type { KubeToolsContext } from "./context";
+import { CommandFailure } from "./failure";
+import { kubeletStarted, kubeletStopped, registerNode, startMemberApi, stopMemberApi } from "./lifecycle";
+import { ETCD_PATHS, KUBELET_PATHS, hasBinary, installedVersion, kubeletIdentity } from "./nodeFacts";
+
+const KUBELET = "kubelet";
+
+/** Start the kubelet's work on `machine`; throws when the unit would fail to start. */
+async function runKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<"running" | "crashloop"> {
+  if (ctx.env.faults.hit("kubelet-fail", machine.spec.name)) {
+    throw new CommandFailure("Job for kubelet.service failed because the control process exited with error code.\nSee \"systemctl status kubelet.service\" and \"journalctl -xeu kubelet.service\" for details.");
+  }
+  if (!hasBinary(machine, KUBELET_PATHS)) {
+    throw new CommandFailure("kubelet.service: Failed to locate executable /opt/bin/kubelet: No such file or directory");
+  }
+  const identity = kubeletIdentity(ctx, machine);
+  // Without kubelet.conf the real kubelet exits at once and systemd keeps restarting it.
+  if (!identity) return "crashloop";
+  const { cluster, nodeName } = identity;
+  const node = cluster.nodes.get(nodeName);
+  if (!node) return "crashloop";
+  node.kubeletVersion = installedVersion(machine, "kubelet", KUBELET_PATHS) ?? node.kubeletVersion;
+  const member = cluster.controlPlane.get(nodeName);
+  if (member && member.vmId === machine.spec.vmId && machine.fs.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")) {
+    await startMemberApi(ctx, cluster, member, machine);
+  }
+  // A (re)starting kubelet registers its Node again if it was deleted meanwhile.
+  if (!cluster.store.get("v1", "Node", nodeName)) registerNode(cluster, node);
+  kubeletStarted(ctx, cluster, node);
+  return "running";
+}
+
+async function haltKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<void> {
+  for (const cluster of ctx.registry.all()) {
+    for (const node of cluster.nodes.values()) {
+      if (node.vmId !== machine.spec.vmId) continue;
+      const member = cluster.controlPlane.get(node.nodeName);
+      if (member && member.vmId === machine.spec.vmId) await stopMemberApi(ctx, cluster, member, machine);
+      if (node.kubeletRunning) kubeletStopped(cluster, node);
+    }
+  }
+}
+
+/** node/machine mutates the state object it keeps in the map, so do the same. */
+function setKubeletState(machine: NodeMachine, active: ServiceState["active"], enabledDefault: boolean): void {
+  const state = machine.services.get(KUBELET);
+  if (state) state.active = active;
+  else machine.services.set(KUBELET, { active, enabled: enabledDefault });
+}
+
+function markCrashLoop(machine: NodeMachine): void {
+  // systemctl reports success, then the unit flaps: show it as activating (auto-restart).
+  setImmediate(() => {
+    const state = machine.services.get(KUBELET);
+    if (state && state.active === "active") state.active = "activating";
+  });
+}
+
+export function kubeletHook(ctx: KubeToolsContext): ServiceHook {
+  return {
+    async start(machine) {
+      if ((await runKubelet(ctx, machine)) === "crashloop") markCrashLoop(machine);
+    },
+    async stop(machine) {
+      await haltKubelet(ctx, machine);
+    },
+  };
+}
+
+/** What kubeadm does with `systemctl restart kubelet`; returns false when the kubelet failed. */
+export async function restartKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<boolean> {
+  try {
+    const outcome = await runKubelet(ctx, machine);
+    setKubeletState(machine, outcome === "running" ? "active" : "activating", true);
+    return outcome === "running";
+  } catch {
+    setKubeletState(machine, "failed", true);
+    return false;
+  }
+}
+
+export async function stopKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<void> {
+  await haltKubelet(ctx, machine);
+  setKubeletState(machine, "inactive", false);
+}
+
+const etcdServers = new WeakMap<NodeMachine, http.Server>();
+
+export function etcdHook(ctx: KubeToolsContext): ServiceHook {
+  return {
+    async start(machine) {
+      if (!hasBinary(machine, ETCD_PATHS)) throw new CommandFailure("etcd.service: Failed to locate executable /opt/bin/etcd: No such file or directory");
+      if (etcdServers.has(machine)) return;
+      const version = installedVersion(machine, "etcd", ETCD_PATHS);
+      const server = http.createServer((req, res) => {
+        res.setHeader("content-type", "application/json");
+        if (req.url === "/version") res.end(JSON.stringify({ etcdserver: version ? `${version.major}.${version.minor}.${version.patch}` : "3.5.15", etcdcluster: "3.5.0" }));
+        else if (req.url === "/health") res.end(JSON.stringify({ health: "true", reason: "" }));
+        else {
+          res.statusCode = 404;
+          res.end("404 page not found\n");
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(0, ctx.listenHost, () => resolve());
+      });
+      etcdServers.set(machine, server);
+      machine.expose(2379, (server.address() as AddressInfo).port);
+    },
+    async stop(machine) {
+      const server = etcdServers.get(machine);
+      if (!server) return;
+      etcdServers.delete(machine);
+      machine.unexpose(2379);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
