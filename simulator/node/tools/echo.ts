@@ -1,0 +1,36 @@
+// echo as bash's builtin and coreutils' echo print it: -n, -e, -E.
+
+export function echoOutput(args: string[]): string {
+  let newline = true;
+  let escapes = false;
+  let i = 0;
+  for (; i < args.length; i++) {
+    if (!/^-[neE]+$/.test(args[i])) break;
+    for (const f of args[i].slice(1)) {
+      if (f === "n") newline = false;
+      if (f === "e") escapes = true;
+      if (f === "E") escapes = false;
+    }
+  }
+  let text = args.slice(i).join(" ");
+  if (escapes) text = unescape(text);
+  return newline ? text + "\n" : text;
+}
+
+/** Backslash escapes of echo -e and printf's format. */
+export function unescape(text: string): string {
+  return text.replace(/\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|.)/g, (_m, e: string) => {
+    switch (e[0]) {
+      case "n": return "\n";
+      case "t": return "\t";
+      case "r": return "\r";
+      case "\\": return "\\";
+      case "a": return "\x07";
+      case "b": return "\b";
+      case "e": return "\x1b";
+      case "0": return String.fromCharCode(parseInt(e.slice(1) || "0", 8));
+      case "x": return String.fromCharCode(parseInt(e.slice(1), 16));
+      default: return "\\" + e;
+    }
+  });
+}
