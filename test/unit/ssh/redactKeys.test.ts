@@ -76,8 +76,8 @@ describe("redact", () => {
 
 describe("generateClusterKeyPair parse-back guard", () => {
   it("only returns keys that ssh2 can parse back (ssh2 sometimes emits unparsable ed25519 keys)", () => {
-    // About 1 in 170 raw ssh2 keys fails to parse, so 400 draws would almost surely hit one without the guard.
-    for (let i = 0; i < 400; i++) {
+    // About 1 in 170 raw ssh2 keys fails to parse, so 1000 draws hit one without the guard with probability > 99%.
+    for (let i = 0; i < 1000; i++) {
       expect(utils.parseKey(generateClusterKeyPair().privateKey)).not.toBeInstanceOf(Error);
     }
   });
