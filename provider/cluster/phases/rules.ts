@@ -1,0 +1,127 @@
+// Phase: network rules on the cluster's public IP, as CKS sets them up for isolated networks
+// (cks-behaviour.md §4.2): firewall TCP 2222..2222+n-1 and 6443, port-forwarding 2222+i → 22 in
+// [controls, workers] order, etcd nodes 50000+i → 22, and the `api-lb` load balancer 6443 → 6443
+// round-robin across the control VMs. Each rule is probed first and tagged.
+import { FirewallRuleSchema, LoadBalancerRuleSchema, parseEntity, parseList, PortForwardingRuleSchema } from "../entities";
+import { PhaseError, type ClusterContext } from "../context";
+import { API_PORT } from "../clusterState";
+import { describeCloudError } from "../cloudErrors";
+import { withRetry } from "../retry";
+import { clusterTags, createTags, ownedBy, type TaggableType } from "../tags";
+
+export const API_LB_NAME = "api-lb";
+
+interface PortRange {
+  start: number;
+  end: number;
+  purpose: string;
+}
+
+/** The firewall ranges a cluster needs: SSH to controls+workers, the API, and SSH to etcd nodes. */
+export function firewallRanges(controlNodes: number, size: number, etcdNodes: number): PortRange[] {
+  const n = controlNodes + size;
+  const ranges: PortRange[] = [
+    { start: 2222, end: 2222 + n - 1, purpose: "node SSH" },
+    { start: API_PORT, end: API_PORT, purpose: "Kubernetes API" },
+  ];
+  if (etcdNodes > 0) ranges.push({ start: 50000, end: 50000 + etcdNodes - 1, purpose: "etcd node SSH" });
+  return ranges;
+}
+
+export async function rulesPhase(ctx: ClusterContext): Promise<void> {
+  const phase = "rules";
+  const { api, inputs, state } = ctx;
+  if (state.directAccess) return;
+  const ipId = state.ipAddressId as string;
+  const retry = { deadline: ctx.deadline, what: "creating network rules" };
+  const tag = async (type: TaggableType, id: string, role: string): Promise<void> => {
+    await withRetry(() => createTags(api, type, [id], clusterTags(ctx.clusterId, inputs.name, role)), retry);
+  };
+  const act = async <T>(what: string, node: string | undefined, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new PhaseError(phase, node, `${what}: ${describeCloudError(err)}`);
+    }
+  };
+
+  // Firewall.
+  let firewall = parseList(FirewallRuleSchema, await withRetry(() => api.listAll("listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
+  const ranges = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes);
+  // After a scale, our node-SSH range has another end: replace it (as CKS rebuilds SSH access).
+  const stale = firewall.filter((r) => ownedBy(ctx.clusterId, r.tags) && r.startport === 2222 && r.endport !== ranges[0].end);
+  for (const rule of stale) {
+    ctx.progress.line(phase, `removing firewall TCP ${rule.startport}-${rule.endport} (node count changed)`);
+    await act(`removing firewall rule ${rule.startport}-${rule.endport}`, undefined, () => api.request("deleteFirewallRule", { id: rule.id }));
+  }
+  firewall = firewall.filter((r) => !stale.includes(r));
+  for (const range of ranges) {
+    let rule = firewall.find((r) => r.startport === range.start && r.endport === range.end);
+    if (!rule) {
+      ctx.progress.line(phase, `firewall TCP ${range.start}-${range.end} (${range.purpose})`);
+      const created = await act(`firewall rule ${range.start}-${range.end}`, undefined, () =>
+        api.request("createFirewallRule", { ipaddressid: ipId, protocol: "tcp", startport: range.start, endport: range.end, cidrlist: ["0.0.0.0/0"] }),
+      );
+      rule = parseEntity(FirewallRuleSchema, created, "firewallrule", "createFirewallRule");
+    }
+    if (!ownedBy(ctx.clusterId, rule.tags)) await tag("FirewallRule", rule.id, "firewall");
+  }
+
+  // Port forwarding, one rule per node.
+  const forwards = parseList(PortForwardingRuleSchema, await withRetry(() => api.listAll("listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
+  for (const node of state.nodes) {
+    let rule = forwards.find((r) => r.publicport === node.sshPort);
+    if (rule && rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) {
+      // A rule for a VM that was replaced on resume: point the port at the current VM.
+      const staleId = rule.id;
+      await act(`removing stale port forward ${node.sshPort}`, node.name, () => api.request("deletePortForwardingRule", { id: staleId }));
+      rule = undefined;
+    }
+    if (!rule) {
+      ctx.progress.line(phase, `port forward ${node.sshPort} → 22`, node.name);
+      const created = await act(`port forward ${node.sshPort} → 22`, node.name, () =>
+        api.request("createPortForwardingRule", {
+          ipaddressid: ipId,
+          privateport: 22,
+          publicport: node.sshPort,
+          protocol: "tcp",
+          virtualmachineid: node.virtualMachineId,
+          networkid: state.networkId,
+          openfirewall: false,
+        }),
+      );
+      rule = parseEntity(PortForwardingRuleSchema, created, "portforwardingrule", "createPortForwardingRule");
+    }
+    if (!ownedBy(ctx.clusterId, rule.tags)) await tag("PortForwardingRule", rule.id, "port-forward");
+  }
+
+  // The API load balancer across the control nodes.
+  const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => api.listAll("listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
+  let lb = lbs.find((r) => r.name === API_LB_NAME);
+  const controlIds = ctx.nodesOf("control").map((n) => n.virtualMachineId as string);
+  if (!lb) {
+    ctx.progress.line(phase, `load balancer ${API_LB_NAME} ${API_PORT} → ${API_PORT} across ${controlIds.length} control node(s)`);
+    const created = await act(`load balancer ${API_LB_NAME}`, undefined, () =>
+      api.request("createLoadBalancerRule", {
+        name: API_LB_NAME,
+        publicipid: ipId,
+        privateport: API_PORT,
+        publicport: API_PORT,
+        algorithm: "roundrobin",
+        protocol: "tcp",
+        networkid: state.networkId,
+        openfirewall: false,
+      }),
+    );
+    lb = parseEntity(LoadBalancerRuleSchema, created, "loadbalancer", "createLoadBalancerRule");
+  }
+  if (!ownedBy(ctx.clusterId, lb.tags)) await tag("LoadBalancer", lb.id, "load-balancer");
+  const lbId = lb.id;
+  await act(`assigning control nodes to ${API_LB_NAME}`, undefined, () =>
+    api.request("assignToLoadBalancerRule", { id: lbId, virtualmachineids: controlIds }).catch((err: unknown) => {
+      // Re-runs assign again; CloudStack refuses VMs that are already members.
+      if (/already/i.test(describeCloudError(err))) return undefined;
+      throw err;
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+// Delete: removes everything the cluster created (found by our tags, and by exact name for anything
+// an interrupted run failed to tag) and nothing else. Rules before the IP, VMs before the network;
+// VMs in parallel. Idempotent: "not found" counts as done.
+import type { CloudApi } from "./cloudApi";
+import { cloudErrorInfo, describeCloudError, isNotFoundError } from "./cloudErrors";
+import { mapLimit } from "./concurrency";
+import type { Deadline } from "./deadline";
+import { FirewallRuleSchema, LoadBalancerRuleSchema, parseList, PortForwardingRuleSchema, PublicIpSchema } from "./entities";
+import { clusterKeypairName } from "./names";
+import { findClusterNetwork } from "./phases/network";
+import { findClusterIp } from "./phases/publicIp";
+import { findClusterVms } from "./phases/vms";
+import { scoped } from "./phases/validate";
+import type { Progress } from "./progress";
+import { pollUntil, withRetry } from "./retry";
+import { ownedBy } from "./tags";
+
+export interface TeardownTarget {
+  clusterId: string;
+  prefix: string;
+  name: string;
+  zoneId: string;
+  account?: string;
+  domainId?: string;
+  projectId?: string;
+  ipAddressId?: string;
+  networkCreated?: boolean;
+  keypairName?: string;
+}
+
+async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isNotFoundError(err)) throw err;
+  }
+}
+
+/** Non-admins may not expunge unless allow.user.expunge.recover.vm is true: destroy without it then. */
+function isExpungeRefused(err: unknown): boolean {
+  const { code, text } = cloudErrorInfo(err);
+  return /expunge/i.test(text) || code === 531 || (code === 431 && /permission|not allowed/i.test(text));
+}
+
+export async function teardownCluster(api: CloudApi, target: TeardownTarget, deadline: Deadline, progress: Progress, concurrency = 6): Promise<void> {
+  const ctx = { api, inputs: { name: target.name, zoneId: target.zoneId, account: target.account, domainId: target.domainId, projectId: target.projectId }, clusterId: target.clusterId };
+  const retry = { deadline, what: "deleting the cluster" };
+  const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await withRetry(fn, retry);
+    } catch (err) {
+      throw new Error(`delete failed while ${what}: ${describeCloudError(err)}`);
+    }
+  };
+
+  const rulesAndIp = async (): Promise<void> => {
+    let ip = await findClusterIp(ctx);
+    if (!ip && target.ipAddressId) {
+      const known = parseList(PublicIpSchema, await api.listAll("listPublicIpAddresses", { ...scoped(ctx.inputs, {}), id: target.ipAddressId }, "publicipaddress"), "listPublicIpAddresses");
+      ip = known[0];
+    }
+    if (!ip) return;
+    const ipId = ip.id;
+    // Everything on our dedicated IP is ours: rules are tagged, or (interrupted run) untagged on our IP.
+    const mine = (tags: { key: string; value: string }[]): boolean => tags.length === 0 || ownedBy(target.clusterId, tags);
+    const lbs = parseList(LoadBalancerRuleSchema, await api.listAll("listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), "listLoadBalancerRules");
+    for (const lb of lbs.filter((r) => mine(r.tags))) {
+      progress.line("delete", `load balancer ${lb.name}`);
+      await step(`deleting load balancer ${lb.name}`, () => ignoreNotFound(api.request("deleteLoadBalancerRule", { id: lb.id })));
+    }
+    const pfs = parseList(PortForwardingRuleSchema, await api.listAll("listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), "listPortForwardingRules");
+    await mapLimit(pfs.filter((r) => mine(r.tags)), concurrency, (r) => step(`deleting port forward ${r.publicport}`, () => ignoreNotFound(api.request("deletePortForwardingRule", { id: r.id }))));
+    const fws = parseList(FirewallRuleSchema, await api.listAll("listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), "listFirewallRules");
+    await mapLimit(fws.filter((r) => mine(r.tags)), concurrency, (r) => step(`deleting firewall rule ${r.startport}-${r.endport}`, () => ignoreNotFound(api.request("deleteFirewallRule", { id: r.id }))));
+    if (ip.issourcenat) return;
+    progress.line("delete", `releasing public IP ${ip.ipaddress}`);
+    await step(`releasing public IP ${ip.ipaddress}`, () => ignoreNotFound(api.request("disassociateIpAddress", { id: ipId })));
+  };
+
+  let expungeRefused = false;
+  const vms = async (): Promise<void> => {
+    const found = await findClusterVms(ctx, target.prefix);
+    await mapLimit(found, concurrency, async (vm) => {
+      progress.line("delete", "destroying VM", vm.name);
+      await step(`destroying VM ${vm.name}`, async () => {
+        try {
+          await api.request("destroyVirtualMachine", { id: vm.id, expunge: true });
+        } catch (err) {
+          if (isNotFoundError(err)) return;
+          if (!isExpungeRefused(err)) throw err;
+          expungeRefused = true;
+          await ignoreNotFound(api.request("destroyVirtualMachine", { id: vm.id }));
+        }
+      });
+    });
+  };
+
+  await Promise.all([rulesAndIp(), vms()]);
+
+  const keypair = target.keypairName ?? clusterKeypairName(target.prefix);
+  progress.line("delete", `keypair ${keypair}`);
+  await step(`deleting keypair ${keypair}`, () => ignoreNotFound(api.request("deleteSSHKeyPair", scoped(ctx.inputs, { name: keypair }))));
+
+  const network = await findClusterNetwork(ctx);
+  if (network) {
+    // Only a network we created carries our tag; the VMs must be gone before it can go.
+    await pollUntil(async () => ((await findClusterVms(ctx, target.prefix)).length === 0 ? true : undefined), { deadline, what: "waiting for the cluster VMs to be gone" });
+    progress.line("delete", `network ${network.name}`);
+    try {
+      await withRetry(() => ignoreNotFound(api.request("deleteNetwork", { id: network.id })), retry);
+    } catch (err) {
+      const hint = expungeRefused
+        ? " The VMs were destroyed without expunge (this account may not expunge: allow.user.expunge.recover.vm=false), and CloudStack keeps the network until they are expunged (expunge.delay); ask an administrator to expunge them, or run the delete again later."
+        : "";
+      throw new Error(`delete failed while deleting network ${network.name}: ${describeCloudError(err)}.${hint}`);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// KubernetesCluster diff: which input changes replace the cluster and which are applied in place.
+// No network calls (DESIGN rule 7).
+import { classify, type DiffPlan, type DiffResult } from "./common/diff";
+import { CONNECTION_KEYS } from "./common/connection";
+
+export const CLUSTER_REPLACING_INPUTS = [
+  "name",
+  "zoneId",
+  "networkId",
+  "controlNodes",
+  "etcdNodes",
+  "keypair",
+  "nodeRootDiskSize",
+  "externalLoadBalancerIpAddress",
+  "privateRegistry",
+  "hypervisor",
+  "nodeOfferings",
+  "nodeTemplates",
+  "templateId",
+  "asNumber",
+  "cniConfigurationId",
+  "cniConfigDetails",
+  "account",
+  "domainId",
+  "projectId",
+] as const;
+
+/** serviceOfferingId and the version change in place by design; update() implements them in a later issue. */
+export const CLUSTER_DEFERRED_INPUTS = ["serviceOfferingId", "kubernetesVersionId", "kubernetesVersion"] as const;
+
+export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", ...CONNECTION_KEYS, ...CLUSTER_DEFERRED_INPUTS] as const;
+
+export const CLUSTER_DIFF_PLAN: DiffPlan = {
+  replacing: CLUSTER_REPLACING_INPUTS,
+  inPlace: CLUSTER_IN_PLACE_INPUTS,
+  // Optional inputs whose output is filled in when absent (the created network, the version's
+  // semantic version, credentials from the environment): leaving them out is not a change.
+  optionalComputed: ["networkId", "kubernetesVersion", ...CONNECTION_KEYS],
+  defaults: { size: 1, controlNodes: 1, etcdNodes: 0, nodeRootDiskSize: 8 },
+};
+
+export function diffCluster(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult & { changed: string[] } {
+  const { changed, replaces } = classify(CLUSTER_DIFF_PLAN, olds, news);
+  return { changes: changed.length > 0, replaces, changed, deleteBeforeReplace: false };
+}

@@ -1,0 +1,30 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { cniConfigurationShim } from "./shims";
+
+export interface CniConfigurationArgs extends ConnectionArgs {
+  name: pulumi.Input<string>;
+  /** A #cloud-config with {{ VARIABLE }} placeholders, filled from a cluster's cniConfigDetails. */
+  userData: pulumi.Input<string>;
+  /** The placeholder names. */
+  params?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** A CNI configuration clusters can use instead of the ISO's network manifest. Any change replaces it. */
+export class CniConfiguration extends pulumi.dynamic.Resource {
+  public readonly name!: pulumi.Output<string>;
+  public readonly params!: pulumi.Output<string[]>;
+  /** Which CloudStack API holds it: "cniConfiguration" (≥ 4.21) or "userData". */
+  public readonly apiKind!: pulumi.Output<"cniConfiguration" | "userData">;
+
+  constructor(name: string, args: CniConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      cniConfigurationShim,
+      name,
+      { ...args, apiKind: undefined },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretKey"] },
+      "cloudstack-kubernetes",
+      "CniConfiguration",
+    );
+  }
+}

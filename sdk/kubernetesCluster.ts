@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { kubernetesClusterShim } from "./shims";
+
+export interface PerNodeType<T> {
+  control?: pulumi.Input<T>;
+  worker?: pulumi.Input<T>;
+  etcd?: pulumi.Input<T>;
+}
+
+export interface PrivateRegistryArgs {
+  url: pulumi.Input<string>;
+  username: pulumi.Input<string>;
+  /** Secret. */
+  password: pulumi.Input<string>;
+  email?: pulumi.Input<string>;
+}
+
+export interface KubernetesClusterArgs extends ConnectionArgs {
+  name: pulumi.Input<string>;
+  description?: pulumi.Input<string>;
+  zoneId: pulumi.Input<string>;
+  /** The KubernetesSupportedVersion id. */
+  kubernetesVersionId: pulumi.Input<string>;
+  /** The version's semantic version (e.g. version.semanticVersion), so preview can check the HA floor. */
+  kubernetesVersion?: pulumi.Input<string>;
+  serviceOfferingId?: pulumi.Input<string>;
+  /** Workers (default 1). */
+  size?: pulumi.Input<number>;
+  /** Default 1; more than 1 needs Kubernetes ≥ 1.16. */
+  controlNodes?: pulumi.Input<number>;
+  /** External etcd members (default 0). */
+  etcdNodes?: pulumi.Input<number>;
+  /** Raise the controlNodes + size limit (default 10, cloud.kubernetes.cluster.max.size). */
+  maxClusterSize?: pulumi.Input<number>;
+  /** An existing isolated network (or a Shared one with externalLoadBalancerIpAddress); created when absent. */
+  networkId?: pulumi.Input<string>;
+  /** An extra existing keypair for operators. */
+  keypair?: pulumi.Input<string>;
+  /** GB, default 8, ≥ 8. */
+  nodeRootDiskSize?: pulumi.Input<number>;
+  externalLoadBalancerIpAddress?: pulumi.Input<string>;
+  privateRegistry?: pulumi.Input<PrivateRegistryArgs>;
+  hypervisor?: pulumi.Input<string>;
+  nodeOfferings?: pulumi.Input<PerNodeType<string>>;
+  nodeTemplates?: pulumi.Input<PerNodeType<string>>;
+  /** The default node template; a CKS-ready template of the zone when absent. */
+  templateId?: pulumi.Input<string>;
+  asNumber?: pulumi.Input<number>;
+  cniConfigurationId?: pulumi.Input<string>;
+  cniConfigDetails?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  account?: pulumi.Input<string>;
+  domainId?: pulumi.Input<string>;
+  projectId?: pulumi.Input<string>;
+  /** Durations such as "45m" (defaults create 60m, update 60m, delete 30m). */
+  timeouts?: pulumi.Input<{ create?: pulumi.Input<string>; update?: pulumi.Input<string>; delete?: pulumi.Input<string> }>;
+}
+
+export interface ClusterNodeInfo {
+  virtualMachineId: string;
+  name: string;
+  role: "control" | "worker" | "etcd";
+  privateIp: string;
+  sshPort: number;
+  kubeletVersion?: string;
+}
+
+const OUTPUTS = [
+  "state",
+  "endpoint",
+  "ipAddress",
+  "ipAddressId",
+  "networkId",
+  "networkCreated",
+  "kubeconfig",
+  "kubernetesVersion",
+  "nodes",
+  "virtualMachineIds",
+  "cpuNumber",
+  "memory",
+  "sshPrivateKey",
+  "sshPublicKey",
+  "hostKeys",
+  "keypairName",
+  "clusterId",
+  "stateReason",
+] as const;
+
+const SECRET_OUTPUTS = ["kubeconfig", "sshPrivateKey", "secretKey", "privateRegistry"];
+
+/** A Kubernetes cluster on CloudStack, built client-side the way CKS builds it. */
+export class KubernetesCluster extends pulumi.dynamic.Resource {
+  public readonly state!: pulumi.Output<"Running" | "Stopped" | "Alert" | "Error">;
+  public readonly stateReason!: pulumi.Output<string | undefined>;
+  /** https://<public ip>:6443/ */
+  public readonly endpoint!: pulumi.Output<string>;
+  public readonly ipAddress!: pulumi.Output<string>;
+  public readonly ipAddressId!: pulumi.Output<string>;
+  public readonly networkId!: pulumi.Output<string>;
+  public readonly networkCreated!: pulumi.Output<boolean>;
+  /** Admin kubeconfig (secret), server = the public endpoint. */
+  public readonly kubeconfig!: pulumi.Output<string>;
+  public readonly kubernetesVersion!: pulumi.Output<string>;
+  public readonly nodes!: pulumi.Output<ClusterNodeInfo[]>;
+  public readonly virtualMachineIds!: pulumi.Output<string[]>;
+  public readonly controlNodes!: pulumi.Output<number>;
+  public readonly size!: pulumi.Output<number>;
+  public readonly etcdNodes!: pulumi.Output<number>;
+  public readonly cpuNumber!: pulumi.Output<number>;
+  public readonly memory!: pulumi.Output<number>;
+  /** Secret. */
+  public readonly sshPrivateKey!: pulumi.Output<string>;
+  public readonly sshPublicKey!: pulumi.Output<string>;
+  /** Node name → pinned SSH host key fingerprint. */
+  public readonly hostKeys!: pulumi.Output<Record<string, string>>;
+  public readonly keypairName!: pulumi.Output<string>;
+  public readonly clusterId!: pulumi.Output<string>;
+
+  constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.CustomResourceOptions) {
+    const props: Record<string, unknown> = { ...args };
+    for (const key of OUTPUTS) if (!(key in props)) props[key] = undefined;
+    for (const key of ["controlNodes", "size", "etcdNodes"]) if (!(key in props)) props[key] = undefined;
+    super(
+      kubernetesClusterShim,
+      name,
+      props,
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...SECRET_OUTPUTS] },
+      "cloudstack-kubernetes",
+      "KubernetesCluster",
+    );
+  }
+}
