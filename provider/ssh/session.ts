@@ -72,6 +72,9 @@ export interface ExecResult {
 const RETRYABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE", "EAI_AGAIN", "ECONNABORTED"]);
 const RETRYABLE_MESSAGES = /Timed out while waiting for handshake|All configured authentication methods failed|Connection lost before handshake|closed before ready|socket hang up|Keepalive timeout|Not connected/i;
 
+/** A problem with what we were given (key, options), not with the network: retrying cannot help. */
+class SshConfigurationError extends Error {}
+
 function isRetryable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   if (typeof e.code === "string" && RETRYABLE_CODES.has(e.code)) return true;
@@ -151,9 +154,7 @@ function connectOnce(target: SshTarget, timeoutMs: number, signal: AbortSignal |
       });
     } catch (err) {
       // Synchronous failures are configuration errors (e.g. an unparsable private key): not retryable.
-      const e = new Error(`invalid SSH configuration: ${describe(err)}`);
-      (e as { fatal?: boolean }).fatal = true;
-      finish(e);
+      finish(new SshConfigurationError(`invalid SSH configuration: ${describe(err)}`));
     }
   });
 }
@@ -184,7 +185,9 @@ export async function openSession(target: SshTarget, options: OpenSessionOptions
       if (err instanceof HostKeyMismatch) throw new SshHostKeyMismatchError(options.label, normaliseFingerprint(t.hostKeySha256 ?? ""), err.actual);
       if (err instanceof SshAbortedError) throw new SshAbortedError(options.label);
       lastError = describe(err);
-      if ((err as { fatal?: boolean }).fatal || !isRetryable(err)) throw new SshConnectError(options.label, where, attempt, lastError);
+      // Not ssh2's own `fatal` flag: ssh2 marks "Connection lost before handshake" fatal, yet a node that
+      // is still booting produces exactly that, and it is worth another attempt.
+      if (err instanceof SshConfigurationError || !isRetryable(err)) throw new SshConnectError(options.label, where, attempt, lastError);
     }
     const wait = Math.min(delay, Math.max(0, deadline - Date.now()));
     if (wait <= 0) throw new SshConnectError(options.label, where, attempt, lastError);

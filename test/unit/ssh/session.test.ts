@@ -1,3 +1,4 @@
+import * as net from "net";
 import { generateClusterKeyPair, publicKeyFingerprint } from "../../../provider/ssh/keys";
 import { openSession, SshSession } from "../../../provider/ssh/session";
 import {
@@ -139,6 +140,36 @@ describe("connection handling", () => {
     } finally {
       clearTimeout(timer);
       await server?.close();
+    }
+  });
+
+  it("retries when the connection is cut before the SSH handshake (a port forward whose VM is still booting)", async () => {
+    // A simulator or VR port forward accepts TCP and then drops it while nothing listens behind it:
+    // ssh2 reports "Connection lost before handshake" and flags it fatal, yet it is worth another attempt.
+    const server = await startTestServer({ authorizedKey: keys.publicKey });
+    let cuts = 2;
+    const front = net.createServer((socket) => {
+      if (cuts-- > 0) return socket.destroy();
+      const back = net.connect(server.port, server.host);
+      socket.pipe(back).pipe(socket);
+      back.on("error", () => socket.destroy());
+      socket.on("error", () => back.destroy());
+    });
+    await new Promise<void>((resolve) => front.listen(0, "127.0.0.1", resolve));
+    const port = (front.address() as net.AddressInfo).port;
+    const retries: string[] = [];
+    try {
+      const session = await openSession(
+        { host: "127.0.0.1", port, username: "cloud", privateKey: keys.privateKey },
+        { deadlineMs: Date.now() + 10000, label: "n", initialBackoffMs: 50, maxBackoffMs: 100, onRetry: (i) => retries.push(i.reason) },
+      );
+      expect((await session.exec("echo through")).stdout).toBe("through\n");
+      session.close();
+      expect(retries).toHaveLength(2);
+      expect(retries[0]).toMatch(/before handshake|ECONNRESET/i);
+    } finally {
+      front.close();
+      await server.close();
     }
   });
 
