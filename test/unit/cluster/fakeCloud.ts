@@ -35,6 +35,9 @@ export class FakeCloud implements CloudApi {
   failWith: (command: string, params: Record<string, any>) => Error | undefined = () => undefined;
   /** Artificial latency per command (ms), for overlap tests. */
   latencyMs: Record<string, number> = {};
+  /** Calls of each command in flight right now, and the most ever in flight at once. */
+  private readonly inFlight = new Map<string, number>();
+  readonly maxInFlight = new Map<string, number>();
   hasCniApi = true;
   nextIp = 10;
 
@@ -60,7 +63,13 @@ export class FakeCloud implements CloudApi {
     const params = rawParams as Record<string, any>;
     const at = Date.now();
     this.calls.push({ command, params: { ...params }, at });
-    if (this.latencyMs[command]) await new Promise((r) => setTimeout(r, this.latencyMs[command]));
+    if (this.latencyMs[command]) {
+      const now = (this.inFlight.get(command) ?? 0) + 1;
+      this.inFlight.set(command, now);
+      this.maxInFlight.set(command, Math.max(now, this.maxInFlight.get(command) ?? 0));
+      await new Promise((r) => setTimeout(r, this.latencyMs[command]));
+      this.inFlight.set(command, (this.inFlight.get(command) ?? 1) - 1);
+    }
     const injected = this.failWith(command, params);
     if (injected) throw injected;
     const byId = (list: Entity[]) => (params.id ? list.filter((e) => e.id === params.id) : list);
