@@ -2,6 +2,8 @@
 // key live as long as the VM; everything else is reset by a power cycle.
 import type { AuditSink, FaultSource, NetworkFabric, SimClock, VmBootSpec } from "../contracts";
 import { auditArgv, programOf } from "./auditing";
+import { GuestPortRelays } from "./guestPorts";
+import { appendJournal } from "./services";
 import { MemFs } from "./fs";
 import { BUILTINS } from "./shell/builtins";
 import { Interpreter, type ShellHost } from "./shell/interpreter";
@@ -48,6 +50,7 @@ export class SimMachine implements NodeMachine, ShellHost {
   readonly ext = new Map<string, unknown>();
   /** Private port → real port on 127.0.0.1. */
   readonly exposed = new Map<number, number>();
+  private relays?: GuestPortRelays;
   readonly interp: Interpreter;
   readonly cloudInit: CloudInitState = { status: "not-run", errors: [], waiters: [], bootCount: 0 };
   power: "off" | "booting" | "running" = "off";
@@ -104,10 +107,26 @@ export class SimMachine implements NodeMachine, ShellHost {
 
   expose(privatePort: number, realPort: number): void {
     this.exposed.set(privatePort, realPort);
+    // sshd binds the guest IP itself (runtime.listenOnGuestIp); other ports are relayed.
+    if (this.spec.directAccess && privatePort !== 22) this.guestRelays.open(privatePort, realPort);
   }
 
   unexpose(privatePort: number): void {
     this.exposed.delete(privatePort);
+    this.guestRelays.close(privatePort);
+  }
+
+  private get guestRelays(): GuestPortRelays {
+    this.relays ??= new GuestPortRelays(this.spec.guestIp, (port, message) =>
+      appendJournal(this, "systemd", `relay for port ${port} on ${this.spec.guestIp} failed: ${message}`),
+    );
+    return this.relays;
+  }
+
+  /** Power off: nothing listens any more. */
+  unexposeAll(): void {
+    this.exposed.clear();
+    this.guestRelays.closeAll();
   }
 
   exec(commandLine: string, opts: { user?: string; stdin?: Buffer; env?: Record<string, string> } = {}): Promise<ExecResult> {

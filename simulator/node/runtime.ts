@@ -190,7 +190,7 @@ export class SimNodeRuntime implements NodeRuntime {
     for (const [unit, st] of [...m.services]) {
       if (st.active !== "inactive") await stopService(m, control, unit);
     }
-    m.exposed.clear();
+    m.unexposeAll();
     m.mounts.clear();
     m.power = "off";
   }

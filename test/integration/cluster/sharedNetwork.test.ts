@@ -11,10 +11,9 @@ afterAll(async () => {
 });
 
 describe("a cluster on a Shared network (direct access, CKS §3.3)", () => {
-  // Skipped until the simulator serves the API server on the guest IP too: today it exposes only
-  // guestIp:22 for direct-access networks (simulator/node/runtime.ts listenOnGuestIp), so the create
-  // gets through every phase up to the API wait and then times out on https://<guest ip>:6443/version.
-  it.skip("reaches nodes on their guest IPs, creates no public IP or rules, and keeps the network on delete", async () => {
+  // The simulator relays every port a direct-access VM exposes on its guest IP (simulator/node/guestPorts.ts),
+  // so the API server answers on https://<control guest ip>:6443 as on a real shared network.
+  it("reaches nodes on their guest IPs, creates no public IP or rules, and keeps the network on delete", async () => {
     const p = providers();
     const version = await createVersion(sim, p);
     const { id, outs } = await p.cluster.create(clusterArgs(sim, version.id, version.semanticVersion, { name: "shared", size: 1, networkId: SEED_IDS.sharedNetwork }));
