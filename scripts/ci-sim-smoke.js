@@ -1,12 +1,13 @@
-// CI system check: `cloudstack-sim --port 0` prints exactly one JSON line with the documented fields,
+// CI system check: `npx cloudstack-sim --port 0` prints exactly one JSON line with the documented fields,
 // answers a signed listZones, and exits 0 on SIGTERM.
 const { spawn } = require("child_process");
 const crypto = require("crypto");
 const path = require("path");
 const readline = require("readline");
 
-const bin = path.join(__dirname, "..", "bin", "cloudstack-sim.js");
-const child = spawn(process.execPath, [bin, "--port", "0", "--time-scale", "0.01"], { stdio: ["ignore", "pipe", "inherit"] });
+// Exactly what the README tells users to run in a fresh clone after `npm ci`.
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+const child = spawn(npx, ["--no-install", "cloudstack-sim", "--port", "0", "--time-scale", "0.01"], { stdio: ["ignore", "pipe", "inherit"] });
 const fail = (msg) => {
   console.error(`sim smoke: ${msg}`);
   child.kill("SIGKILL");

@@ -12,10 +12,10 @@ export interface CniConfigurationArgs extends ConnectionArgs {
 
 /** A CNI configuration clusters can use instead of the ISO's network manifest. Any change replaces it. */
 export class CniConfiguration extends pulumi.dynamic.Resource {
-  public readonly name!: pulumi.Output<string>;
-  public readonly params!: pulumi.Output<string[]>;
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly params: pulumi.Output<string[]>;
   /** Which CloudStack API holds it: "cniConfiguration" (≥ 4.21) or "userData". */
-  public readonly apiKind!: pulumi.Output<"cniConfiguration" | "userData">;
+  declare public readonly apiKind: pulumi.Output<"cniConfiguration" | "userData">;
 
   constructor(name: string, args: CniConfigurationArgs, opts?: pulumi.CustomResourceOptions) {
     super(

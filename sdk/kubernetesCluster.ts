@@ -90,31 +90,31 @@ const SECRET_OUTPUTS = ["kubeconfig", "sshPrivateKey", "secretKey", "privateRegi
 
 /** A Kubernetes cluster on CloudStack, built client-side the way CKS builds it. */
 export class KubernetesCluster extends pulumi.dynamic.Resource {
-  public readonly state!: pulumi.Output<"Running" | "Stopped" | "Alert" | "Error">;
-  public readonly stateReason!: pulumi.Output<string | undefined>;
+  declare public readonly state: pulumi.Output<"Running" | "Stopped" | "Alert" | "Error">;
+  declare public readonly stateReason: pulumi.Output<string | undefined>;
   /** https://<public ip>:6443/ */
-  public readonly endpoint!: pulumi.Output<string>;
-  public readonly ipAddress!: pulumi.Output<string>;
-  public readonly ipAddressId!: pulumi.Output<string>;
-  public readonly networkId!: pulumi.Output<string>;
-  public readonly networkCreated!: pulumi.Output<boolean>;
+  declare public readonly endpoint: pulumi.Output<string>;
+  declare public readonly ipAddress: pulumi.Output<string>;
+  declare public readonly ipAddressId: pulumi.Output<string>;
+  declare public readonly networkId: pulumi.Output<string>;
+  declare public readonly networkCreated: pulumi.Output<boolean>;
   /** Admin kubeconfig (secret), server = the public endpoint. */
-  public readonly kubeconfig!: pulumi.Output<string>;
-  public readonly kubernetesVersion!: pulumi.Output<string>;
-  public readonly nodes!: pulumi.Output<ClusterNodeInfo[]>;
-  public readonly virtualMachineIds!: pulumi.Output<string[]>;
-  public readonly controlNodes!: pulumi.Output<number>;
-  public readonly size!: pulumi.Output<number>;
-  public readonly etcdNodes!: pulumi.Output<number>;
-  public readonly cpuNumber!: pulumi.Output<number>;
-  public readonly memory!: pulumi.Output<number>;
+  declare public readonly kubeconfig: pulumi.Output<string>;
+  declare public readonly kubernetesVersion: pulumi.Output<string>;
+  declare public readonly nodes: pulumi.Output<ClusterNodeInfo[]>;
+  declare public readonly virtualMachineIds: pulumi.Output<string[]>;
+  declare public readonly controlNodes: pulumi.Output<number>;
+  declare public readonly size: pulumi.Output<number>;
+  declare public readonly etcdNodes: pulumi.Output<number>;
+  declare public readonly cpuNumber: pulumi.Output<number>;
+  declare public readonly memory: pulumi.Output<number>;
   /** Secret. */
-  public readonly sshPrivateKey!: pulumi.Output<string>;
-  public readonly sshPublicKey!: pulumi.Output<string>;
+  declare public readonly sshPrivateKey: pulumi.Output<string>;
+  declare public readonly sshPublicKey: pulumi.Output<string>;
   /** Node name → pinned SSH host key fingerprint. */
-  public readonly hostKeys!: pulumi.Output<Record<string, string>>;
-  public readonly keypairName!: pulumi.Output<string>;
-  public readonly clusterId!: pulumi.Output<string>;
+  declare public readonly hostKeys: pulumi.Output<Record<string, string>>;
+  declare public readonly keypairName: pulumi.Output<string>;
+  declare public readonly clusterId: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.CustomResourceOptions) {
     const props: Record<string, unknown> = { ...args };

@@ -22,16 +22,16 @@ export interface KubernetesSupportedVersionArgs extends ConnectionArgs {
 
 /** A Kubernetes version clusters can use: a binaries ISO registered in CloudStack. */
 export class KubernetesSupportedVersion extends pulumi.dynamic.Resource {
-  public readonly semanticVersion!: pulumi.Output<string>;
-  public readonly isoId!: pulumi.Output<string>;
-  public readonly isoName!: pulumi.Output<string>;
-  public readonly isoState!: pulumi.Output<string>;
-  public readonly supportsHa!: pulumi.Output<boolean>;
-  public readonly state!: pulumi.Output<"Enabled" | "Disabled">;
-  public readonly minCpuNumber!: pulumi.Output<number>;
-  public readonly minMemory!: pulumi.Output<number>;
-  public readonly zoneId!: pulumi.Output<string | undefined>;
-  public readonly url!: pulumi.Output<string>;
+  declare public readonly semanticVersion: pulumi.Output<string>;
+  declare public readonly isoId: pulumi.Output<string>;
+  declare public readonly isoName: pulumi.Output<string>;
+  declare public readonly isoState: pulumi.Output<string>;
+  declare public readonly supportsHa: pulumi.Output<boolean>;
+  declare public readonly state: pulumi.Output<"Enabled" | "Disabled">;
+  declare public readonly minCpuNumber: pulumi.Output<number>;
+  declare public readonly minMemory: pulumi.Output<number>;
+  declare public readonly zoneId: pulumi.Output<string | undefined>;
+  declare public readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesSupportedVersionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
