@@ -1,0 +1,100 @@
+// `npm run bench`: measures KubernetesCluster create time for several worker counts with the provider's
+// default concurrency bound and with a bound of 1 (sequential, as CKS works), all in one process on one
+// machine so the ratios compare like with like. Progress goes to stderr, the tables to stdout and
+// docs/bench.md.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseBenchArgs, USAGE, type BenchOptions } from "./args";
+import { replaceResults } from "./docFile";
+import { planRuns } from "./plan";
+import { CONTROL_NODES, runCluster } from "./runCluster";
+import { scaledPollMs } from "./scaledCloud";
+import { summarise, type Sample } from "./summary";
+import { resultsMarkdown, type Machine, type RunInfo } from "./table";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function note(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function machine(loadAtStart: number): Machine {
+  const cpus = os.cpus();
+  return {
+    cores: cpus.length,
+    cpuModel: (cpus[0]?.model ?? "unknown CPU").replace(/\s+/g, " ").trim(),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    load: { start: loadAtStart, end: os.loadavg()[0] },
+  };
+}
+
+function docTemplate(block: string): string {
+  return `# Benchmark: cluster create time vs node count\n\n${block}\n`;
+}
+
+function verboseSink(opts: BenchOptions): ((line: string) => void) | undefined {
+  return opts.verbose ? (line) => process.stderr.write(`    ${line}\n`) : undefined;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const opts = parseBenchArgs(argv);
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const benchStart = performance.now();
+  const loadAtStart = os.loadavg()[0];
+  const progress = verboseSink(opts);
+  const spec = { timeScale: opts.timeScale, parallelConcurrency: opts.concurrency, scaledPolling: opts.scaledPolling, progress };
+  note(`time scale ${opts.timeScale}, workers ${opts.workers.join(",")}, ${opts.repeat} repeat(s), parallel bound ${opts.concurrency ?? "provider default"}, job polling ${opts.scaledPolling ? `scaled (${scaledPollMs(opts.timeScale)} ms)` : "real-time"}`);
+  if (opts.warmup) {
+    // Loads and JIT-compiles the provider and simulator code, so the first timed run does not pay for it.
+    const t = performance.now();
+    await runCluster({ ...spec, workers: 1, mode: "parallel" });
+    note(`warm-up done in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
+  }
+  const runs = planRuns(opts.workers, opts.repeat);
+  const samples: Sample[] = [];
+  const failures: string[] = [];
+  for (const [i, run] of runs.entries()) {
+    const label = `${i + 1}/${runs.length} workers=${run.workers} ${run.mode} (repeat ${run.repeat})`;
+    note(`${label}: creating`);
+    try {
+      const sample = await runCluster({ ...spec, workers: run.workers, mode: run.mode });
+      samples.push(sample);
+      note(`${label}: ${sample.seconds.toFixed(2)} s`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      failures.push(`${label}: ${message}`);
+      note(`${label}: FAILED: ${message}`);
+    }
+  }
+  const summary = summarise(samples, opts.timeScale);
+  const info: RunInfo = {
+    machine: machine(loadAtStart),
+    timeScale: opts.timeScale,
+    repeats: opts.repeat,
+    parallelConcurrency: opts.concurrency,
+    pollMs: opts.scaledPolling ? scaledPollMs(opts.timeScale) : undefined,
+    controlNodes: CONTROL_NODES,
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    totalSeconds: (performance.now() - benchStart) / 1000,
+  };
+  const results = resultsMarkdown(summary, info);
+  process.stdout.write(`${results}\n`);
+  if (failures.length > 0) {
+    // A partial table is not a measurement: keep the last complete one in the docs.
+    note(`${failures.length} run(s) failed; ${opts.out} left unchanged`);
+    return 1;
+  }
+  if (opts.write) {
+    const file = path.resolve(ROOT, opts.out);
+    const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    fs.writeFileSync(file, replaceResults(existing, results, docTemplate));
+    note(`wrote ${path.relative(ROOT, file)}`);
+  }
+  return 0;
+}
