@@ -39,6 +39,12 @@ export interface ClusterContextOptions {
   concurrency?: number;
 }
 
+/**
+ * Default bound on concurrent work per phase: a cluster of CKS's default maximum size (10 nodes) plus an
+ * etcd node deploys, attaches and installs in one wave (npm run bench measured two waves at 6).
+ */
+export const DEFAULT_CONCURRENCY = 11;
+
 export class ClusterContext {
   readonly api: CloudApi;
   readonly inputs: ClusterInputs;
@@ -57,7 +63,7 @@ export class ClusterContext {
     this.connector = opts.connector;
     this.deadline = opts.deadline;
     this.progress = opts.progress ?? new Progress("cluster", opts.inputs.name);
-    this.concurrency = opts.concurrency ?? 6;
+    this.concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   }
 
   get clusterId(): string {

@@ -2,6 +2,7 @@
 // (cks-behaviour.md §4.2): firewall TCP 2222..2222+n-1 and 6443, port-forwarding 2222+i → 22 in
 // [controls, workers] order, etcd nodes 50000+i → 22, and the `api-lb` load balancer 6443 → 6443
 // round-robin across the control VMs. Each rule is probed first and tagged.
+import { mapLimit } from "../concurrency";
 import { FirewallRuleSchema, LoadBalancerRuleSchema, parseEntity, parseList, PortForwardingRuleSchema } from "../entities";
 import { PhaseError, type ClusterContext } from "../context";
 import { API_PORT } from "../clusterState";
@@ -69,7 +70,8 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
 
   // Port forwarding, one rule per node.
   const forwards = parseList(PortForwardingRuleSchema, await withRetry(() => api.listAll("listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
-  for (const node of state.nodes) {
+  // Independent rules on one IP: created concurrently under the cluster's bound (CKS does them one by one).
+  await mapLimit(state.nodes, ctx.concurrency, async (node) => {
     let rule = forwards.find((r) => r.publicport === node.sshPort);
     if (rule && rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) {
       // A rule for a VM that was replaced on resume: point the port at the current VM.
@@ -93,7 +95,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
       rule = parseEntity(PortForwardingRuleSchema, created, "portforwardingrule", "createPortForwardingRule");
     }
     if (!ownedBy(ctx.clusterId, rule.tags)) await tag("PortForwardingRule", rule.id, "port-forward");
-  }
+  });
 
   // The API load balancer across the control nodes.
   const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => api.listAll("listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
