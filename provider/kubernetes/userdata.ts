@@ -83,15 +83,11 @@ function mainCloudConfig(cfg: z.infer<typeof nodeUserDataInputSchema>): string {
     preserve_hostname: false,
     manage_etc_hosts: true,
     ssh_pwauth: false,
-    users: [
-      {
-        name: cfg.loginUser,
-        sudo: "ALL=(ALL) NOPASSWD:ALL",
-        shell: "/bin/bash",
-        lock_passwd: true,
-        ssh_authorized_keys: cfg.sshPublicKeys,
-      },
-    ],
+    // The login user is cloud-init's *default* user: only the default user receives the VM's deploy
+    // keypairs (the operator's `keypair`); a `users:` list without "default" has no default user.
+    user: { name: cfg.loginUser, sudo: "ALL=(ALL) NOPASSWD:ALL", shell: "/bin/bash", lock_passwd: true },
+    users: ["default"],
+    ssh_authorized_keys: cfg.sshPublicKeys,
   };
   if (writeFiles.length > 0) doc.write_files = writeFiles;
   if (kube) doc.runcmd = [...KUBE_RUNCMD, ...CONTAINERD_RUNCMD];

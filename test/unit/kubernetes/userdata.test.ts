@@ -25,7 +25,10 @@ describe("renderNodeUserData", () => {
     expect(text.startsWith("#cloud-config\n")).toBe(true);
     const doc = parse(text);
     expect(doc.hostname).toBe("demo-node-1a2b");
-    expect(doc.users).toEqual([{ name: "cloud", sudo: "ALL=(ALL) NOPASSWD:ALL", shell: "/bin/bash", lock_passwd: true, ssh_authorized_keys: [key] }]);
+    // cloud is the default user, so the deploy keypairs (the operator's keypair) are authorised for it too.
+    expect(doc.user).toEqual({ name: "cloud", sudo: "ALL=(ALL) NOPASSWD:ALL", shell: "/bin/bash", lock_passwd: true });
+    expect(doc.users).toEqual(["default"]);
+    expect(doc.ssh_authorized_keys).toEqual([key]);
     const paths = doc.write_files.map((f: any) => f.path);
     expect(paths).toEqual(["/etc/modules-load.d/k8s.conf", "/etc/sysctl.d/k8s.conf"]);
     expect(doc.write_files[1].content).toContain("net.bridge.bridge-nf-call-iptables = 1");
@@ -35,7 +38,7 @@ describe("renderNodeUserData", () => {
 
   it("etcd nodes get the user but no Kubernetes kernel/containerd setup", () => {
     const doc = parse(decode(renderNodeUserData({ ...base, role: "etcd" }).userData));
-    expect(doc.users[0].ssh_authorized_keys).toEqual([key]);
+    expect(doc.ssh_authorized_keys).toEqual([key]);
     expect(doc.write_files).toBeUndefined();
     expect(doc.runcmd).toBeUndefined();
   });
