@@ -25,7 +25,7 @@ readline.createInterface({ input: child.stdout }).on("line", async (line) => {
   } catch {
     return fail(`first stdout line is not JSON: ${line.slice(0, 200)}`);
   }
-  for (const k of ["apiUrl", "apiKey", "secretKey", "isoBaseUrl"]) if (!info[k]) return fail(`JSON line lacks ${k}`);
+  for (const k of ["apiUrl", "apiKey", "secretKey", "isoBaseUrl", "pid"]) if (!info[k]) return fail(`JSON line lacks ${k}`);
   // Signed independently of both the provider's client and the simulator (reference §1 recipe).
   const params = { apikey: info.apiKey, command: "listZones", response: "json", signatureversion: "3", expires: new Date(Date.now() + 300000).toISOString().replace(/\.\d+Z$/, "+0000") };
   const enc = (v) => encodeURIComponent(v).replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
@@ -36,7 +36,8 @@ readline.createInterface({ input: child.stdout }).on("line", async (line) => {
   const body = await res.json();
   const zones = body.listzonesresponse && body.listzonesresponse.zone;
   if (res.status !== 200 || !Array.isArray(zones) || zones.length === 0) return fail(`listZones answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  child.kill("SIGTERM");
+  // SIGTERM to the simulator itself (npx runs it as a child); npx then exits with its exit code.
+  process.kill(info.pid, "SIGTERM");
 });
 child.on("exit", (code, signal) => {
   if (lines.length !== 1) return fail(`expected exactly one stdout line, saw ${lines.length}`);

@@ -42,6 +42,9 @@ async function main(): Promise<void> {
     adminSecretKey: sim.adminSecretKey,
     isoBaseUrl: sim.isoBaseUrl,
     isos: sim.isos,
+    // Launched through npx or a shell wrapper, the simulator is not the process its parent holds:
+    // the pid says whom to send SIGTERM to.
+    pid: process.pid,
   };
   process.stdout.write(`${JSON.stringify(ready)}\n`);
   logLine(`listening on ${sim.apiUrl}`);
