@@ -48,7 +48,7 @@ test("prints one JSON line, serves the API with the printed keys, exits 0 on SIG
   const { output, exit } = collect(child);
   try {
     const ready = JSON.parse(await firstLine(child, output)) as Record<string, unknown>;
-    expect(Object.keys(ready).sort()).toEqual(["adminApiKey", "adminSecretKey", "apiKey", "apiUrl", "isoBaseUrl", "isos", "secretKey"]);
+    expect(Object.keys(ready).sort()).toEqual(["adminApiKey", "adminSecretKey", "apiKey", "apiUrl", "isoBaseUrl", "isos", "pid", "secretKey"]);
     const keys = { apiKey: String(ready.apiKey), secretKey: String(ready.secretKey) };
     const zones = await call(String(ready.apiUrl), keys, "listZones");
     expect(zones.status).toBe(200);
