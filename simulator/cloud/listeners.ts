@@ -16,12 +16,14 @@ export interface ListenerSpec {
 export class RuleListeners {
   private readonly servers = new Map<string, net.Server[]>();
   private readonly sockets = new Set<net.Socket>();
+  /** Live connections per rule: server.close() waits for them, so closing a rule must cut them. */
+  private readonly ruleSockets = new Map<string, Set<net.Socket>>();
 
   /** Open every listener of a rule; on any failure the ones already opened are closed again. */
   async open(ruleId: string, specs: ListenerSpec[]): Promise<void> {
     const opened: net.Server[] = [];
     try {
-      for (const spec of specs) opened.push(await this.listen(spec));
+      for (const spec of specs) opened.push(await this.listen(ruleId, spec));
     } catch (err) {
       await Promise.all(opened.map(closeServer));
       throw err;
@@ -32,7 +34,10 @@ export class RuleListeners {
   async close(ruleId: string): Promise<void> {
     const servers = this.servers.get(ruleId) ?? [];
     this.servers.delete(ruleId);
-    await Promise.all(servers.map(closeServer));
+    const closing = Promise.all(servers.map(closeServer));
+    for (const s of this.ruleSockets.get(ruleId) ?? []) s.destroy();
+    this.ruleSockets.delete(ruleId);
+    await closing;
   }
 
   isOpen(ruleId: string): boolean {
@@ -46,8 +51,8 @@ export class RuleListeners {
     this.sockets.clear();
   }
 
-  private listen(spec: ListenerSpec): Promise<net.Server> {
-    const server = net.createServer((client) => this.forward(client, spec));
+  private listen(ruleId: string, spec: ListenerSpec): Promise<net.Server> {
+    const server = net.createServer((client) => this.forward(ruleId, client, spec));
     return new Promise((resolve, reject) => {
       server.once("error", (err: NodeJS.ErrnoException) => {
         if (err.code === "EADDRINUSE") reject(ruleConflict(`The port ${spec.port} on ${spec.host} is already in use`));
@@ -57,8 +62,12 @@ export class RuleListeners {
     });
   }
 
-  private forward(client: net.Socket, spec: ListenerSpec): void {
+  private forward(ruleId: string, client: net.Socket, spec: ListenerSpec): void {
     this.track(client);
+    const mine = this.ruleSockets.get(ruleId) ?? new Set<net.Socket>();
+    this.ruleSockets.set(ruleId, mine);
+    mine.add(client);
+    client.on("close", () => mine.delete(client));
     client.on("error", () => client.destroy());
     const target = spec.allow(client.remoteAddress ?? "", spec.port) ? spec.pick() : null;
     if (!target) {
