@@ -1,7 +1,7 @@
+import { generateKey } from "../../helpers/sim-cluster";
 // keypair: an existing keypair is "added to every node for operators" (README): whoever holds its
 // private key logs in to every node as the default user `cloud`. The cluster's own key keeps working,
 // delete leaves the operator's keypair alone, and a keypair that does not exist fails validate.
-import { utils } from "ssh2";
 import type { Simulator } from "../../../simulator";
 import { SimSshClient } from "../../helpers/sim-ssh";
 import { api, clusterArgs, createVersion, expectNoLeaks, providers, startSim } from "../cluster/harness";
@@ -19,8 +19,8 @@ const OPERATOR_KEYPAIR = "operator-key";
 
 describe("KubernetesCluster keypair", () => {
   it("gives every node the operator's keypair for the default user", async () => {
-    const operator = utils.generateKeyPairSync("ed25519", { comment: "operator@example" });
-    await api(sim).request("registerSSHKeyPair", { name: OPERATOR_KEYPAIR, publickey: operator.public });
+    const operator = generateKey("operator@example"); // guarded: ssh2 sometimes emits unparsable keys
+    await api(sim).request("registerSSHKeyPair", { name: OPERATOR_KEYPAIR, publickey: operator.publicKey });
 
     const p = providers();
     const version = await createVersion(sim, p);
@@ -44,7 +44,7 @@ describe("KubernetesCluster keypair", () => {
       // ...and so does the operator's, as `cloud`, with sudo. The node is up (the login above worked),
       // so one attempt is the answer: a refusal is final, not a node still booting.
       try {
-        const ssh = await SimSshClient.connect({ host: String(outs.ipAddress), port: node.sshPort, username: "cloud", privateKey: operator.private });
+        const ssh = await SimSshClient.connect({ host: String(outs.ipAddress), port: node.sshPort, username: "cloud", privateKey: operator.privateKey });
         try {
           logins[node.name] = (await ssh.run("sudo -n id -un")).trim();
         } finally {

@@ -1,3 +1,4 @@
+import { generateClusterKeyPair } from "../../../provider/ssh/keys";
 // A real ssh2 server for the ssh tests: public-key auth, commands run by real bash, plus "__drop__"
 // which cuts the connection mid-command. Listens on 127.0.0.1, port 0 unless a port is given.
 import { spawn } from "child_process";
@@ -21,7 +22,9 @@ export interface TestServerOptions {
 }
 
 export async function startTestServer(options: TestServerOptions): Promise<TestServer> {
-  const hostKey = utils.generateKeyPairSync("ed25519");
+  // The provider's guarded generator: ssh2's own occasionally emits a key its parser rejects.
+  const generated = generateClusterKeyPair("test-host");
+  const hostKey = { private: generated.privateKey, public: generated.publicKey };
   const allowed = utils.parseKey(options.authorizedKey);
   if (allowed instanceof Error) throw allowed;
   let attempts = 0;
