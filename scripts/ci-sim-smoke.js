@@ -2,7 +2,6 @@
 // answers a signed listZones, and exits 0 on SIGTERM.
 const { spawn } = require("child_process");
 const crypto = require("crypto");
-const path = require("path");
 const readline = require("readline");
 
 // Exactly what the README tells users to run in a fresh clone after `npm ci`.
