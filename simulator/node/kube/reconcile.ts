@@ -117,13 +117,13 @@ function reconcileNode(cluster: KubeCluster, node: NodeRuntime): void {
     nodeInfo: {
       architecture: "amd64",
       bootID: nameSuffix(`${node.vmId}/boot`, 12),
-      containerRuntimeVersion: "containerd://1.7.22",
-      kernelVersion: "5.15.0-119-generic",
+      containerRuntimeVersion: "containerd://1.7.24", // as the base image (node/baseImage.ts)
+      kernelVersion: "6.1.0-28-amd64",
       kubeProxyVersion: version,
       kubeletVersion: version,
       machineID: createHash("md5").update(node.vmId).digest("hex"),
       operatingSystem: "linux",
-      osImage: "Ubuntu 22.04.4 LTS",
+      osImage: "Debian GNU/Linux 12 (bookworm)",
       systemUUID: node.vmId,
     },
   };
