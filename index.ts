@@ -6,3 +6,26 @@ import { provider as cniConfiguration } from "./provider/resources/cniConfigurat
 import { provider as kubernetesCluster } from "./provider/resources/kubernetesCluster";
 
 export const providers = { kubernetesSupportedVersion, cniConfiguration, kubernetesCluster };
+
+// The CloudStack API client the providers use, for programs and scripts of their own.
+export {
+  CloudStackClient,
+  CloudStackError,
+  CloudStackConnectionError,
+  CloudStackTimeoutError,
+  CloudStackAbortError,
+  isNotFound,
+  type CloudStackClientOptions,
+  type CommandParams,
+  type ParamValue,
+} from "./provider/cloudstack";
+
+// Kubernetes version rules (strict MAJOR.MINOR.PATCH, upgrade steps, HA floor).
+export {
+  MIN_SUPPORTED_VERSION,
+  HA_MIN_VERSION,
+  parseVersion,
+  supportsHa,
+  checkUpgrade,
+  assertUpgrade,
+} from "./provider/kubernetes/versions";
