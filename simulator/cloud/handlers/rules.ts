@@ -1,6 +1,6 @@
 // Firewall, port-forwarding and load-balancer rules. PF and LB rules open real listeners on the
 // public IP (netops), so a TCP client really reaches the VM behind them.
-import type { Caller, CommandHandler, Params } from "../../contracts";
+import type { Caller, CommandHandler, HandlerResult, Params } from "../../contracts";
 import { basicFilter, type CloudContext } from "../context";
 import type { FirewallRuleRecord, LoadBalancerRuleRecord, PortForwardingRuleRecord, PublicIpRecord } from "../model";
 import { DURATIONS, openLoadBalancer, openPortForwarding } from "../netops";
@@ -83,6 +83,41 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     ctx.removeTagsOf("FirewallRule", id);
   }
 
+  /**
+   * The job of a rule with listeners (port forwarding, load balancer): after the apply delay, open its
+   * listeners and mark it and its firewall record Active; if they cannot open, the rule and its firewall
+   * record are gone again.
+   */
+  function applyListenerRule<T extends { id: string; state: string; firewallRuleId?: string }>(
+    rule: T,
+    rules: Map<string, T>,
+    how: { label: string; instanceType: string; open: () => Promise<void>; entityKey: string; render: () => unknown },
+  ): HandlerResult {
+    return {
+      kind: "async",
+      work: {
+        entityId: rule.id,
+        instanceType: how.instanceType,
+        instanceId: rule.id,
+        run: async () => {
+          await ctx.sleep(DURATIONS.rule);
+          if (rules.get(rule.id) !== rule) throw paramError(`${how.label} ${rule.id} was removed while being applied`);
+          try {
+            await how.open();
+          } catch (err) {
+            rules.delete(rule.id);
+            deleteFirewallRecord(rule.firewallRuleId);
+            throw err;
+          }
+          rule.state = "Active";
+          const fw = rule.firewallRuleId ? w.firewallRules.get(rule.firewallRuleId) : undefined;
+          if (fw) fw.state = "Active";
+          return { kind: "object", entityKey: how.entityKey, entity: how.render() };
+        },
+      },
+    };
+  }
+
   const createFirewallRule: CommandHandler = (params, caller) => {
     const cmd = "createFirewallRule";
     const ip = ipFor(caller, cmd, "ipaddressid", required(params, cmd, "ipaddressid"));
@@ -155,29 +190,13 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     };
     if (bool(params, "openfirewall", true)) rule.firewallRuleId = addFirewallRecord(ip, protocol, publicPort, publicEnd, cidrs).id;
     w.portForwardingRules.set(rule.id, rule);
-    return {
-      kind: "async",
-      work: {
-        entityId: rule.id,
-        instanceType: "PortForwardingRule",
-        instanceId: rule.id,
-        run: async () => {
-          await ctx.sleep(DURATIONS.rule);
-          if (w.portForwardingRules.get(rule.id) !== rule) throw paramError(`Port forwarding rule ${rule.id} was removed while being applied`);
-          try {
-            await openPortForwarding(ctx, rule);
-          } catch (err) {
-            w.portForwardingRules.delete(rule.id);
-            deleteFirewallRecord(rule.firewallRuleId);
-            throw err;
-          }
-          rule.state = "Active";
-          const fw = rule.firewallRuleId ? w.firewallRules.get(rule.firewallRuleId) : undefined;
-          if (fw) fw.state = "Active";
-          return { kind: "object", entityKey: "portforwardingrule", entity: renderPortForwardingRule(ctx, rule) };
-        },
-      },
-    };
+    return applyListenerRule(rule, w.portForwardingRules, {
+      label: "Port forwarding rule",
+      instanceType: "PortForwardingRule",
+      open: () => openPortForwarding(ctx, rule),
+      entityKey: "portforwardingrule",
+      render: () => renderPortForwardingRule(ctx, rule),
+    });
   };
 
   const createLoadBalancerRule: CommandHandler = (params, caller) => {
@@ -216,29 +235,13 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     };
     if (bool(params, "openfirewall", true)) rule.firewallRuleId = addFirewallRecord(ip, rule.protocol, publicPort, publicPort, cidrs).id;
     w.loadBalancerRules.set(rule.id, rule);
-    return {
-      kind: "async",
-      work: {
-        entityId: rule.id,
-        instanceType: "LoadBalancerRule",
-        instanceId: rule.id,
-        run: async () => {
-          await ctx.sleep(DURATIONS.rule);
-          if (w.loadBalancerRules.get(rule.id) !== rule) throw paramError(`Load balancer rule ${rule.id} was removed while being applied`);
-          try {
-            await openLoadBalancer(ctx, rule);
-          } catch (err) {
-            w.loadBalancerRules.delete(rule.id);
-            deleteFirewallRecord(rule.firewallRuleId);
-            throw err;
-          }
-          rule.state = "Active";
-          const fw = rule.firewallRuleId ? w.firewallRules.get(rule.firewallRuleId) : undefined;
-          if (fw) fw.state = "Active";
-          return { kind: "object", entityKey: "loadbalancer", entity: renderLoadBalancerRule(ctx, rule) };
-        },
-      },
-    };
+    return applyListenerRule(rule, w.loadBalancerRules, {
+      label: "Load balancer rule",
+      instanceType: "LoadBalancerRule",
+      open: () => openLoadBalancer(ctx, rule),
+      entityKey: "loadbalancer",
+      render: () => renderLoadBalancerRule(ctx, rule),
+    });
   };
 
   function memberIds(params: Params, command: string, caller: Caller): string[] {

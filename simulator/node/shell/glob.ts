@@ -5,14 +5,19 @@ export function hasGlob(text: string): boolean {
   return /[*?[]/.test(text);
 }
 
-function segmentRegex(pattern: string): RegExp {
+/**
+ * A shell pattern (*, ?, [...], [!...], \-escapes) as an anchored regular expression. `anyChar` is what
+ * * and ? may match: anything for case patterns and ${var#pattern}, anything but "/" for a path segment.
+ */
+export function shellPatternRegex(pattern: string, anyChar = "[\\s\\S]"): RegExp {
   let re = "^";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
+    if (c === "*") re += `${anyChar}*`;
+    else if (c === "?") re += anyChar;
     else if (c === "[") {
-      const end = pattern.indexOf("]", i + 1);
+      // A "]" right after "[" is part of the set, as in bash.
+      const end = pattern.indexOf("]", i + 2);
       if (end < 0) re += "\\[";
       else {
         let cls = pattern.slice(i + 1, end);
@@ -20,9 +25,18 @@ function segmentRegex(pattern: string): RegExp {
         re += `[${cls.replace(/\\/g, "\\\\")}]`;
         i = end;
       }
-    } else re += c.replace(/[.+^${}()|\\/]/g, "\\$&");
+    } else if (c === "\\" && i + 1 < pattern.length) re += escapeRegex(pattern[++i]);
+    else re += escapeRegex(c);
   }
   return new RegExp(re + "$");
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+function segmentRegex(segment: string): RegExp {
+  return shellPatternRegex(segment, "[^/]");
 }
 
 /** Matches of `pattern` (absolute or relative to cwd); empty when nothing matches. */

@@ -5,7 +5,7 @@ import type { CommandIO, NodeCommand, NodeMachine } from "../types";
 import { allowed, mayWriteFile, resolvePath } from "../access";
 import { FsError, errnoText } from "../fs";
 import { type AndOrList, type Command, type CompoundCommand, type Pipeline, type Redirection, type Script, type SimpleCommand, type Word, isCompound } from "./ast";
-import { expandGlob, hasGlob } from "./glob";
+import { expandGlob, hasGlob, shellPatternRegex } from "./glob";
 import { ShellSyntaxError, parseScript } from "./parser";
 import { type ShellState, childState, exportedEnv } from "./state";
 import { Collector, ExitSignal, LoopSignal, ReturnSignal, type Sink, StdinSource, type Streams, toBuffer } from "./streams";
@@ -540,24 +540,7 @@ export class Interpreter {
 
 /** A case / parameter pattern (*, ?, [...]) as an anchored regular expression over the whole string. */
 export function casePattern(pattern: string): RegExp {
-  let re = "^";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === "*") re += "[\\s\\S]*";
-    else if (c === "?") re += "[\\s\\S]";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
-      if (end < 0) re += "\\[";
-      else {
-        let cls = pattern.slice(i + 1, end);
-        if (cls.startsWith("!")) cls = "^" + cls.slice(1);
-        re += `[${cls.replace(/\\/g, "\\\\")}]`;
-        i = end;
-      }
-    } else if (c === "\\" && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  }
-  return new RegExp(re + "$");
+  return shellPatternRegex(pattern);
 }
 
 /** ${X#p} ${X##p} ${X%p} ${X%%p}: remove the shortest / longest matching prefix / suffix. */
