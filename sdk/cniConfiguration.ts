@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import { withSecretInputs, type ConnectionArgs } from "./connection";
 import { cniConfigurationShim } from "./shims";
 
 export interface CniConfigurationArgs extends ConnectionArgs {
@@ -21,7 +21,7 @@ export class CniConfiguration extends pulumi.dynamic.Resource {
     super(
       cniConfigurationShim,
       name,
-      { ...args, apiKind: undefined },
+      { ...withSecretInputs(args, ["secretKey"]), apiKind: undefined },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretKey"] },
       "cloudstack-kubernetes",
       "CniConfiguration",

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import { withSecretInputs, type ConnectionArgs } from "./connection";
 import { kubernetesClusterShim } from "./shims";
 
 export interface PerNodeType<T> {
@@ -87,6 +87,8 @@ const OUTPUTS = [
 ] as const;
 
 const SECRET_OUTPUTS = ["kubeconfig", "sshPrivateKey", "secretKey", "privateRegistry"];
+/** Inputs that are secrets however they were passed: encrypted in the state's inputs as well. */
+const SECRET_INPUTS = ["secretKey", "privateRegistry"];
 
 /** A Kubernetes cluster on CloudStack, built client-side the way CKS builds it. */
 export class KubernetesCluster extends pulumi.dynamic.Resource {
@@ -117,7 +119,7 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   declare public readonly clusterId: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args };
+    const props = withSecretInputs(args, SECRET_INPUTS);
     for (const key of OUTPUTS) if (!(key in props)) props[key] = undefined;
     for (const key of ["controlNodes", "size", "etcdNodes"]) if (!(key in props)) props[key] = undefined;
     super(

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import { withSecretInputs, type ConnectionArgs } from "./connection";
 import { kubernetesSupportedVersionShim } from "./shims";
 
 export interface KubernetesSupportedVersionArgs extends ConnectionArgs {
@@ -37,7 +37,7 @@ export class KubernetesSupportedVersion extends pulumi.dynamic.Resource {
     super(
       kubernetesSupportedVersionShim,
       name,
-      { ...args, isoId: undefined, isoName: undefined, isoState: undefined, supportsHa: undefined, state: args.state, minCpuNumber: args.minCpuNumber, minMemory: args.minMemory },
+      { ...withSecretInputs(args, ["secretKey"]), isoId: undefined, isoName: undefined, isoState: undefined, supportsHa: undefined, state: args.state, minCpuNumber: args.minCpuNumber, minMemory: args.minMemory },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretKey"] },
       "cloudstack-kubernetes",
       "KubernetesSupportedVersion",

@@ -86,12 +86,19 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
       failure(
         "size",
         `controlNodes + size = ${inputs.controlNodes + inputs.size} exceeds the maximum cluster size ${maxSize} (cloud.kubernetes.cluster.max.size); reduce size or controlNodes, or raise maxClusterSize if your cloud allows more`,
+        ["controlNodes", "maxClusterSize"],
       ),
     );
   }
   for (const role of rolesInUse(inputs)) {
     if (!offeringFor(inputs, role)) {
-      out.push(failure(inputs.nodeOfferings ? `nodeOfferings.${role}` : "serviceOfferingId", `no service offering for ${role} nodes: set serviceOfferingId, or nodeOfferings.${role}`));
+      out.push(
+        failure(inputs.nodeOfferings ? `nodeOfferings.${role}` : "serviceOfferingId", `no service offering for ${role} nodes: set serviceOfferingId, or nodeOfferings.${role}`, [
+          "serviceOfferingId",
+          "nodeOfferings",
+          "etcdNodes",
+        ]),
+      );
     }
   }
   const registry = inputs.privateRegistry;
@@ -99,7 +106,7 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
     const present = (["url", "username", "password"] as const).filter((k) => registry[k] !== undefined && registry[k] !== "");
     if (present.length > 0 && present.length < 3) {
       const missing = (["url", "username", "password"] as const).filter((k) => !present.includes(k));
-      out.push(failure(`privateRegistry.${missing[0]}`, `privateRegistry needs url, username and password together (missing: ${missing.join(", ")}); set all three or remove privateRegistry`));
+      out.push(failure(`privateRegistry.${missing[0]}`, `privateRegistry needs url, username and password together (missing: ${missing.join(", ")}); set all three or remove privateRegistry`, ["privateRegistry"]));
     }
     if (registry.url && !isValidRegistryUrl(registry.url)) {
       out.push(failure("privateRegistry.url", `"${registry.url}" is not a valid registry URL; use e.g. "https://registry.example.com:5000" or "registry.example.com"`));
@@ -110,11 +117,11 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
       out.push(failure("externalLoadBalancerIpAddress", `"${inputs.externalLoadBalancerIpAddress}" is not a valid IPv4 or IPv6 address`));
     }
     if (!inputs.networkId) {
-      out.push(failure("networkId", "externalLoadBalancerIpAddress requires networkId of a Shared network (CKS); set networkId or remove externalLoadBalancerIpAddress"));
+      out.push(failure("networkId", "externalLoadBalancerIpAddress requires networkId of a Shared network (CKS); set networkId or remove externalLoadBalancerIpAddress", ["externalLoadBalancerIpAddress"]));
     }
   }
   if (inputs.cniConfigDetails && Object.keys(inputs.cniConfigDetails).length > 0 && !inputs.cniConfigurationId) {
-    out.push(failure("cniConfigDetails", "cniConfigDetails is only used with a CNI configuration: set cniConfigurationId or remove cniConfigDetails"));
+    out.push(failure("cniConfigDetails", "cniConfigDetails is only used with a CNI configuration: set cniConfigurationId or remove cniConfigDetails", ["cniConfigurationId"]));
   }
   if (inputs.kubernetesVersion !== undefined) out.push(...versionRules(inputs.kubernetesVersion, inputs.controlNodes, olds));
   return out;
@@ -132,7 +139,7 @@ export function versionRules(version: string, controlNodes: number, olds?: Recor
     out.push(failure("kubernetesVersion", `${version} is below the minimum supported version ${MIN_SUPPORTED_VERSION}; choose a KubernetesSupportedVersion ≥ ${MIN_SUPPORTED_VERSION}`));
   }
   if (controlNodes > 1 && !supportsHa(version)) {
-    out.push(failure("controlNodes", `${controlNodes} control nodes (HA) need Kubernetes ≥ ${HA_MIN_VERSION}, but the version is ${version}; use controlNodes: 1 or a newer version`));
+    out.push(failure("controlNodes", `${controlNodes} control nodes (HA) need Kubernetes ≥ ${HA_MIN_VERSION}, but the version is ${version}; use controlNodes: 1 or a newer version`, ["kubernetesVersion"]));
   }
   const oldVersion = olds?.kubernetesVersion;
   if (typeof oldVersion === "string" && oldVersion !== version) {

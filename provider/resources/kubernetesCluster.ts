@@ -12,6 +12,7 @@ import { jsonSafe } from "./common/jsonSafe";
 import { createCloudApi, type CloudApi } from "../cluster/cloudApi";
 import { ClusterStateSchema, type ClusterState } from "../cluster/clusterState";
 import { runCreatePipeline } from "../cluster/createPipeline";
+import { PhaseError } from "../cluster/context";
 import { Deadline } from "../cluster/deadline";
 import { parseDuration } from "../cluster/duration";
 import { nodePrefix } from "../cluster/names";
@@ -110,6 +111,11 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       return clusterOutputs(inputs, connection, state);
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
+      // validate runs before anything is created: there is nothing to resume or destroy, so the
+      // resource is not recorded at all and the message only says what to fix.
+      if (op === "create" && err instanceof PhaseError && err.phase === "validate") {
+        throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was created; fix the input and run \`pulumi up\` again.`);
+      }
       const message = `KubernetesCluster ${inputs.name}: ${cause}. Run \`pulumi up\` again to resume (the cluster id and key are kept), or \`pulumi destroy\` to remove what was created.`;
       state.state = "Error";
       state.stateReason = cause;

@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { SupportedVersionInputsSchema, SUPPORTED_VERSION_DIFF_PLAN, isoNameFor, validateSupportedVersionInputs, type SupportedVersionInputs } from "./supportedVersionInputs";
 import { checkWith } from "./common/checkInputs";
+import { zoneProblem } from "../cluster/zone";
 import { resolveConnection, type ResolvedConnection } from "./common/connection";
 import { classify } from "./common/diff";
 import { ResourceInitError, withProvider } from "./common/initError";
@@ -122,6 +123,10 @@ export function makeSupportedVersionProvider(deps: SupportedVersionDeps = {}): p
       const connection = connectionFor(asProps(raw));
       const api = cloud(connection);
       const name = isoNameFor(inputs);
+      if (inputs.zoneId) {
+        const zone = await zoneProblem(api, inputs.zoneId);
+        if (zone) throw new Error(`KubernetesSupportedVersion ${inputs.semanticVersion}: ${zone}. Nothing was registered.`);
+      }
       let iso: Iso;
       try {
         const registered = await api.request("registerIso", {

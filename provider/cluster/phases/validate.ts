@@ -3,6 +3,7 @@
 import { offeringFor, rolesInUse, versionRules } from "../../resources/clusterInputs";
 import { parseList, IsoSchema, NetworkSchema, ServiceOfferingSchema, SshKeyPairSchema, TemplateSchema, VmSchema, tagMap } from "../entities";
 import { PhaseError, type ClusterContext } from "../context";
+import { zoneProblem } from "../zone";
 import { listTags, TAG } from "../tags";
 import { loadCniConfiguration } from "./cniSource";
 
@@ -16,6 +17,12 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
     throw new PhaseError(phase, undefined, what);
   };
   const { api, inputs } = ctx;
+
+  // The zone first: every later lookup is scoped to it, and a wrong zone must say so, not surface as
+  // "the ISO is not available in zone …".
+  ctx.progress.line(phase, `checking zone ${inputs.zoneId}`);
+  const zone = await zoneProblem(api, inputs.zoneId);
+  if (zone) fail(zone);
 
   // The version: the ISO registered by KubernetesSupportedVersion, described by its tags.
   ctx.progress.line(phase, `checking Kubernetes version ${inputs.kubernetesVersionId}`);

@@ -4,6 +4,11 @@ import type { z } from "zod";
 export interface CheckFailure {
   property: string;
   reason: string;
+  /**
+   * Other inputs the rule read to reach its verdict. During preview a rule is only reported when
+   * neither its property nor any of these is unknown; it runs again once they are known.
+   */
+  dependsOn?: string[];
 }
 
 export function pathString(path: readonly PropertyKey[]): string {
@@ -22,6 +27,6 @@ export function zodFailures(error: z.ZodError): CheckFailure[] {
   });
 }
 
-export function failure(property: string, reason: string): CheckFailure {
-  return { property, reason: `${property}: ${reason}` };
+export function failure(property: string, reason: string, dependsOn?: string[]): CheckFailure {
+  return dependsOn && dependsOn.length > 0 ? { property, reason: `${property}: ${reason}`, dependsOn } : { property, reason: `${property}: ${reason}` };
 }

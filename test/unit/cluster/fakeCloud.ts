@@ -21,6 +21,7 @@ export class FakeCloud implements CloudApi {
   lbs: Entity[] = [];
   tags: Entity[] = [];
   keypairs: Entity[] = [];
+  zones: Entity[] = [{ id: "z1", name: "Zone1", allocationstate: "Enabled" }];
   isos: Entity[] = [];
   userdata: Entity[] = [];
   cniconfigs: Entity[] = [];
@@ -74,6 +75,8 @@ export class FakeCloud implements CloudApi {
     if (injected) throw injected;
     const byId = (list: Entity[]) => (params.id ? list.filter((e) => e.id === params.id) : list);
     switch (command) {
+      case "listZones":
+        return byId(this.zones).filter((z) => !params.name || z.name === params.name);
       case "listIsos":
         return byId(this.isos).map((e) => this.withTags("ISO", e));
       case "registerIso": {

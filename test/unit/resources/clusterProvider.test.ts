@@ -36,6 +36,28 @@ describe("KubernetesCluster create failure", () => {
     expect(cloud.calls.filter((c) => !c.command.startsWith("list"))).toEqual([]);
   });
 
+  it("says nothing was created, and does not advise a resume, when validation fails", async () => {
+    const cloud = cloudWithVersion();
+    const err = (await providerWith(cloud).create({ ...base, serviceOfferingId: "off-tiny" }).catch((e: unknown) => e)) as Error;
+    expect(err).not.toBeInstanceOf(ResourceInitError);
+    expect(err.message).toMatch(/Nothing was created; fix the input/);
+    expect(err.message).not.toMatch(/resume|pulumi destroy/);
+  });
+
+  it("says zone not found for an unknown zone id, before looking at the version", async () => {
+    const cloud = cloudWithVersion();
+    const err = (await providerWith(cloud).create({ ...base, zoneId: "no-such-zone" }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/zoneId: zone not found: no zone with id "no-such-zone"/);
+    expect(err.message).not.toMatch(/ISO/);
+    expect(cloud.calls.map((c) => c.command)).not.toContain("listIsos");
+  });
+
+  it("tells a zone name from a zone id", async () => {
+    const cloud = cloudWithVersion();
+    const err = (await providerWith(cloud).create({ ...base, zoneId: "Zone1" }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/zoneId: "Zone1" is the name of zone z1, not its id; pass zoneId: "z1"/);
+  });
+
   it("names the missing credentials", async () => {
     const saved = { ...process.env };
     delete process.env.CLOUDSTACK_API_URL;

@@ -54,6 +54,14 @@ describe("KubernetesSupportedVersion", () => {
     expect((await p.read!(id, outs)).id).toBe("");
   });
 
+  it("says zone not found, and registers nothing, for an unknown zoneId", async () => {
+    const cloud = new FakeCloud();
+    const p = makeSupportedVersionProvider({ cloud: () => cloud, progressSink: () => undefined });
+    const err = (await p.create({ ...args, zoneId: "nowhere" }).catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/zoneId: zone not found: no zone with id "nowhere".*Nothing was registered/);
+    expect(cloud.calls.map((c) => c.command)).not.toContain("registerIso");
+  });
+
   it("keeps a partial state when the ISO fails to download", async () => {
     const cloud = new FakeCloud();
     const p = makeSupportedVersionProvider({ cloud: () => cloud, progressSink: () => undefined });

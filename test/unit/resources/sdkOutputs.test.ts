@@ -29,3 +29,15 @@ it("exposes every declared output of the three resources as a live Output", asyn
   expect(await value(version.isoId)).toBe("iso-1");
   expect(await value(cni.apiKind)).toBe("userData");
 });
+
+it("wraps secret inputs in pulumi.secret, however the caller passed them", async () => {
+  const { withSecretInputs } = await import("../../../sdk/connection");
+  const props = withSecretInputs({ secretKey: "plain-secret", apiKey: "k", privateRegistry: { url: "r", username: "u", password: "p" }, unset: undefined }, ["secretKey", "privateRegistry", "unset"]);
+  expect(await pulumi.isSecret(props.secretKey as pulumi.Output<string>)).toBe(true);
+  expect(await pulumi.isSecret(props.privateRegistry as pulumi.Output<unknown>)).toBe(true);
+  expect(props.apiKey).toBe("k");
+  expect(props.unset).toBeUndefined();
+  const already = withSecretInputs({ secretKey: pulumi.secret("s") }, ["secretKey"]);
+  expect(await pulumi.isSecret(already.secretKey as pulumi.Output<string>)).toBe(true);
+  expect(await value(already.secretKey as pulumi.Output<string>)).toBe("s");
+});
