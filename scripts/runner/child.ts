@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { startDynHost, type DynHost, type Props } from "./dynhost";
-import { MiniEngine, type Registration, type ResourceOptionsSeen } from "./engine";
+import { MiniEngine, UNKNOWN_SENTINEL, type Registration, type ResourceOptionsSeen } from "./engine";
 import { RunRequestSchema, type RunRequest, type RunResult, type StackOutput } from "./protocol";
 import { loadState, saveState } from "./state";
 import { unwrapSecrets } from "./secrets";
@@ -44,16 +44,29 @@ interface OutputInternals {
   isSecret: Promise<boolean>;
 }
 
+/**
+ * Under a preview the mock monitor deserializes unknowns to `pulumi.unknown`; the engine sends them to
+ * a provider as the wire sentinel. Convert, at any depth, so Check sees exactly what the CLI sends.
+ */
+function toWireUnknowns(v: unknown): unknown {
+  if (pulumi.isUnknown(v)) return UNKNOWN_SENTINEL;
+  if (Array.isArray(v)) return v.map(toWireUnknowns);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v as Props).map(([k, x]) => [k, toWireUnknowns(x)]));
+  return v;
+}
+
 async function resolveOutput(value: unknown): Promise<StackOutput> {
   const out = pulumi.output(value) as unknown as OutputInternals;
   const [resolved, secret] = await Promise.all([out.promise(), out.isSecret]);
-  return { value: resolved === undefined ? null : JSON.parse(JSON.stringify(resolved)), secret };
+  if (resolved === undefined || pulumi.isUnknown(resolved)) return { value: null, secret };
+  return { value: JSON.parse(JSON.stringify(toWireUnknowns(resolved))), secret };
 }
 
 async function runUp(req: RunRequest, engine: MiniEngine, optionsSeen: Record<string, ResourceOptionsSeen>, errors: string[]): Promise<Record<string, StackOutput>> {
   const pending = new Set<Promise<unknown>>();
   const captured = new Map<string, { urn: string; options: ResourceOptionsSeen }[]>();
 
+  const preview = req.operation === "preview";
   await pulumi.runtime.setMocks(
     {
       newResource: (args: pulumi.runtime.MockResourceArgs) => {
@@ -64,7 +77,7 @@ async function runUp(req: RunRequest, engine: MiniEngine, optionsSeen: Record<st
         if (!args.type.startsWith("pulumi-nodejs:dynamic")) {
           throw new Error(`${urn}: only dynamic-provider resources can run offline (got ${args.type})`);
         }
-        const { value, secretKeys } = unwrapSecrets(args.inputs);
+        const { value, secretKeys } = unwrapSecrets(toWireUnknowns(args.inputs) as Props);
         const registration: Registration = {
           urn,
           type: args.type,
@@ -73,7 +86,7 @@ async function runUp(req: RunRequest, engine: MiniEngine, optionsSeen: Record<st
           secretInputs: secretKeys,
           options: seen?.options ?? { dependencies: [], additionalSecretOutputs: [], deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], protect: false },
         };
-        const work = engine.register(registration).then(
+        const work = (preview ? engine.plan(registration) : engine.register(registration)).then(
           (r) => {
             const state: Props = { ...r.outputs };
             delete state.__provider;
@@ -96,7 +109,7 @@ async function runUp(req: RunRequest, engine: MiniEngine, optionsSeen: Record<st
     },
     req.project,
     req.stack,
-    false,
+    preview,
   );
   pulumi.runtime.setAllConfig(req.config, req.secretConfigKeys);
 
@@ -174,7 +187,10 @@ async function main(): Promise<void> {
     // The engine configures the provider with the stack's config, secrets as plain values.
     await host.configure(req.config);
     engine = new MiniEngine({ host, state, stateFile: req.stateFile, log: engineLog });
-    if (req.operation === "up") {
+    if (req.operation === "preview") {
+      outputs = await runUp(req, engine, optionsSeen, errors);
+      if (errors.length === 0) engine.previewDeletes();
+    } else if (req.operation === "up") {
       outputs = await runUp(req, engine, optionsSeen, errors);
       if (errors.length === 0) {
         await engine.finish();

@@ -53,6 +53,16 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
+/** The engine's wire form of an unknown value (rpc.unknownValue): what a provider's Check receives. */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function containsUnknownSentinel(v: unknown): boolean {
+  if (v === UNKNOWN_SENTINEL) return true;
+  if (Array.isArray(v)) return v.some(containsUnknownSentinel);
+  if (v !== null && typeof v === "object") return Object.values(v as Props).some(containsUnknownSentinel);
+  return false;
+}
+
 function deepEqual(a: unknown, b: unknown): boolean {
   return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
 }
@@ -216,6 +226,47 @@ export class MiniEngine {
     this.put(rec);
     this.steps.push({ kind: "same", urn: reg.urn, id: rec.id });
     return this.result(rec);
+  }
+
+  /**
+   * The same step decision as `register` for `pulumi preview`: Check (with the unknowns the program's
+   * inputs carry, as the engine sends them) and Diff, but no Create, Update or Delete, and nothing
+   * saved. A resource to be created or changed answers with its known inputs only, so every output
+   * the program reads from it is unknown, as in the engine's preview.
+   */
+  async plan(reg: Registration): Promise<Registered> {
+    if (this.registered.has(reg.urn)) throw new Error(`Duplicate resource URN '${reg.urn}'; try giving it a unique name`);
+    this.registered.add(reg.urn);
+    const old = this.live(reg.urn);
+    const news: Props = { ...reg.inputs };
+    if (old) for (const key of reg.options.ignoreChanges) if (key in old.inputs) news[key] = old.inputs[key];
+    const checked = await this.host.check(reg.urn, old?.inputs ?? {}, news);
+    if (checked.failures.length > 0) throw new Error(describeFailures(reg.urn, checked.failures));
+    const known = Object.fromEntries(Object.entries(checked.inputs).filter(([, v]) => v !== UNKNOWN_SENTINEL && !containsUnknownSentinel(v)));
+    if (!old) {
+      this.log(`+ create ${reg.type} ${reg.name} (preview)`);
+      this.steps.push({ kind: "create", urn: reg.urn, id: "" });
+      return { id: "", outputs: known, secretOutputs: this.secretOutputsOf(reg) };
+    }
+    const diff = await this.host.diff(reg.urn, old.id, old.outputs, checked.inputs);
+    const changed = diff.changes === DIFF_SOME || (diff.changes === DIFF_UNKNOWN && !deepEqual(old.inputs, checked.inputs));
+    if (!changed && !old.initErrors) {
+      this.steps.push({ kind: "same", urn: reg.urn, id: old.id });
+      return this.result(old);
+    }
+    const kind = changed && diff.replaces.length > 0 ? "replace" : "update";
+    this.log(`${kind === "replace" ? "+-" : "~"} ${kind} ${reg.type} ${reg.name} (preview${diff.replaces.length ? `: ${diff.replaces.join(", ")}` : ""})`);
+    this.steps.push({ kind, urn: reg.urn, id: old.id, keys: diff.replaces });
+    return { id: kind === "replace" ? "" : old.id, outputs: known, secretOutputs: this.secretOutputsOf(reg) };
+  }
+
+  /** After a preview: the deletes a successful `up` would make, as steps only. */
+  previewDeletes(): void {
+    const doomed = this.state.resources.filter((r) => r.pendingDelete || !this.registered.has(r.urn));
+    for (const rec of deletionOrder(doomed)) {
+      this.log(`- delete ${rec.type} ${rec.name} (preview)`);
+      this.steps.push({ kind: "delete", urn: rec.urn, id: rec.id });
+    }
   }
 
   /** Live resources that depend on `rec`, directly or through others. */

@@ -2,7 +2,7 @@
 // files, validated on both sides.
 import { z } from "zod";
 
-export const OperationSchema = z.enum(["up", "destroy", "refresh"]);
+export const OperationSchema = z.enum(["up", "preview", "destroy", "refresh"]);
 export type Operation = z.infer<typeof OperationSchema>;
 
 export const RunRequestSchema = z.object({

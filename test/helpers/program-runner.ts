@@ -41,6 +41,7 @@ export function stack(projectDir: string, base: StackConfig, hostEnv: Record<str
     stateFile,
     log,
     up: (extra?: Record<string, string>) => run("up", extra),
+    preview: (extra?: Record<string, string>) => run("preview", extra),
     destroy: () => run("destroy"),
     refresh: () => run("refresh"),
     state: () => readState({ projectDir, stateFile }),
