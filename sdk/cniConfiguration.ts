@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { withSecretInputs, type ConnectionArgs } from "./connection";
+import { CONNECTION_SECRET_INPUTS } from "../provider/resources/schema/resourceSpecs";
 import { cniConfigurationShim } from "./shims";
 
 export interface CniConfigurationArgs extends ConnectionArgs {
@@ -21,8 +22,8 @@ export class CniConfiguration extends pulumi.dynamic.Resource {
     super(
       cniConfigurationShim,
       name,
-      { ...withSecretInputs(args, ["secretKey"]), apiKind: undefined },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretKey"] },
+      { ...withSecretInputs(args, CONNECTION_SECRET_INPUTS), apiKind: undefined },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CONNECTION_SECRET_INPUTS] },
       "cloudstack-kubernetes",
       "CniConfiguration",
     );

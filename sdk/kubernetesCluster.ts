@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { withSecretInputs, type ConnectionArgs } from "./connection";
 import { kubernetesClusterShim } from "./shims";
+import { CLUSTER_SECRET_INPUTS, CLUSTER_SECRET_OUTPUTS } from "../provider/resources/schema/resourceSpecs";
 
 export interface PerNodeType<T> {
   control?: pulumi.Input<T>;
@@ -86,9 +87,10 @@ const OUTPUTS = [
   "stateReason",
 ] as const;
 
-const SECRET_OUTPUTS = ["kubeconfig", "sshPrivateKey", "secretKey", "privateRegistry"];
+// The same lists schema.json is generated from (provider/resources/schema/resourceSpecs.ts).
+const SECRET_OUTPUTS: readonly string[] = CLUSTER_SECRET_OUTPUTS;
 /** Inputs that are secrets however they were passed: encrypted in the state's inputs as well. */
-const SECRET_INPUTS = ["secretKey", "privateRegistry"];
+const SECRET_INPUTS: readonly string[] = CLUSTER_SECRET_INPUTS;
 
 /** A Kubernetes cluster on CloudStack, built client-side the way CKS builds it. */
 export class KubernetesCluster extends pulumi.dynamic.Resource {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { withSecretInputs, type ConnectionArgs } from "./connection";
+import { CONNECTION_SECRET_INPUTS } from "../provider/resources/schema/resourceSpecs";
 import { kubernetesSupportedVersionShim } from "./shims";
 
 export interface KubernetesSupportedVersionArgs extends ConnectionArgs {
@@ -37,8 +38,8 @@ export class KubernetesSupportedVersion extends pulumi.dynamic.Resource {
     super(
       kubernetesSupportedVersionShim,
       name,
-      { ...withSecretInputs(args, ["secretKey"]), isoId: undefined, isoName: undefined, isoState: undefined, supportsHa: undefined, state: args.state, minCpuNumber: args.minCpuNumber, minMemory: args.minMemory },
-      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretKey"] },
+      { ...withSecretInputs(args, CONNECTION_SECRET_INPUTS), isoId: undefined, isoName: undefined, isoState: undefined, supportsHa: undefined, state: args.state, minCpuNumber: args.minCpuNumber, minMemory: args.minMemory },
+      { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...CONNECTION_SECRET_INPUTS] },
       "cloudstack-kubernetes",
       "KubernetesSupportedVersion",
     );
