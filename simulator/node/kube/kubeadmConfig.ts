@@ -171,9 +171,10 @@ function documents(text: string): Doc[] {
     seen.add(kind);
     docs.push({ group, version, kind, value: obj, duplicates: decoded.duplicates });
   }
-  // k8s.io/apimachinery/pkg/util/errors NewAggregate: one error prints bare, several as "[a, b]".
-  if (twice.length === 1) throw new KubeadmConfigError(twice[0] ?? "");
-  if (twice.length > 1) throw new KubeadmConfigError(`[${twice.join(", ")}]`);
+  // k8s.io/apimachinery/pkg/util/errors NewAggregate: one error prints bare, several as "[a, b]"; an
+  // aggregate exits with status 3 (cmd/kubeadm/app/util/error.go checkErr), as real kubeadm does here.
+  if (twice.length === 1) throw new KubeadmConfigError(twice[0] ?? "", 3);
+  if (twice.length > 1) throw new KubeadmConfigError(`[${twice.join(", ")}]`, 3);
   // v1.33 sorts by GVK string so ClusterConfiguration decodes first (initconfiguration.go); order only
   // decides which error comes first.
   return docs.sort((a, b) => `${a.group}/${a.version}, Kind=${a.kind}`.localeCompare(`${b.group}/${b.version}, Kind=${b.kind}`));

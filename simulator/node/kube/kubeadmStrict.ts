@@ -103,11 +103,48 @@ const GO_TYPE: Record<string, string> = {
   stringMap: "map[string]string",
 };
 
+/** The Go struct type behind a field name, for encoding/json's "Go struct field T.path" (apis/kubeadm/v1beta3 and v1beta4 types.go). */
+const GO_STRUCT: Record<string, string> = {
+  localAPIEndpoint: "APIEndpoint",
+  nodeRegistration: "NodeRegistrationOptions",
+  bootstrapTokens: "BootstrapToken",
+  etcd: "Etcd",
+  local: "LocalEtcd",
+  external: "ExternalEtcd",
+  networking: "Networking",
+  apiServer: "APIServer",
+  controllerManager: "ControlPlaneComponent",
+  scheduler: "ControlPlaneComponent",
+  dns: "DNS",
+  proxy: "Proxy",
+  discovery: "Discovery",
+  bootstrapToken: "BootstrapTokenDiscovery",
+  file: "FileDiscovery",
+  controlPlane: "JoinControlPlane",
+  patches: "Patches",
+  timeouts: "Timeouts",
+  taints: "Taint",
+  extraArgs: "Arg",
+  kubeletExtraArgs: "Arg",
+  extraVolumes: "HostPathMount",
+  extraEnvs: "EnvVar",
+};
+
+/** The innermost struct holding the field at `path` ("a.b[0].c" -> the struct of b). */
+function goStructOf(path: string, kind: string): string {
+  const parts = path.replace(/\[\d+\]/g, "").split(".");
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const name = GO_STRUCT[parts[i] ?? ""];
+    if (name) return name;
+  }
+  return kind;
+}
+
 /** Walks a decoded document against its kind's known fields; JSON object keys are visited sorted, as json.Marshal of a Go map orders them. */
 export function strictCheck(value: unknown, spec: StructSpec, kind: string): StrictFindings {
   const found: StrictFindings = { strict: [], fatal: [] };
   const typeError = (v: unknown, path: string, goType: string) =>
-    found.fatal.push(`json: cannot unmarshal ${jsonKind(v)} into Go struct field ${kind}.${path} of type ${goType}`);
+    found.fatal.push(`json: cannot unmarshal ${jsonKind(v)} into Go struct field ${goStructOf(path, kind)}.${path} of type ${goType}`);
 
   const visit = (v: unknown, field: FieldSpec, path: string): void => {
     if (v === null || v === undefined) return; // JSON null leaves a Go field at its zero value.
