@@ -175,6 +175,8 @@ describe("kubeadm commands on a node", () => {
     expect(mixed.stderr).toContain("can not mix '--config' with arguments [certificate-key patches]");
     const phase = await world.run(cp, `kubeadm init phase upload-certs --upload-certs --config /root/k.yaml --certificate-key ${KEY}`);
     expect(phase.stderr).toContain("can not mix '--config' with arguments [certificate-key]");
+    const upgrade = await world.run(cp, "kubeadm upgrade apply v1.31.5 --config /root/k.yaml --patches /root/p --yes");
+    expect(upgrade.stderr).toContain("can not mix '--config' with arguments [patches]");
   });
 
   it("config validate prints ok, or the refusal with kubeadm's exit status", async () => {
