@@ -6,7 +6,8 @@
 //
 // Strictness depends on the command, exactly as upstream (util/config/initconfiguration.go
 // BytesToInitConfiguration and joinconfiguration.go LoadJoinConfigurationFromFile pass
-// strictErrors=false; common.go ValidateConfig passes true), in both v1.29.15 and v1.33.5:
+// strictErrors=false; common.go ValidateConfig passes true), the same in every minor we ship (read in
+// v1.29.15, v1.30.14, v1.31.13, v1.32.9 and v1.33.5):
 //   - `kubeadm init|join --config`: unknown or duplicate fields are printed as a klog warning and the
 //     command goes on;
 //   - `kubeadm config validate`: the same findings are errors.
