@@ -78,6 +78,14 @@ export function renderKubeadmInitConfig(input: KubeadmInitInput): string {
     kind: "ClusterConfiguration",
     clusterName: cfg.clusterName,
     kubernetesVersion: `v${version}`,
+    // The public endpoint for every cluster, one control node included, as CKS does: its
+    // KubernetesClusterStartWorker passes `--control-plane-endpoint <serverIp>:6443` whenever the version
+    // is >= 1.16 (isKubernetesVersionSupportsHA is a version check, not a node count). It works with one
+    // control node because the virtual router hair-pins: the API's public 6443 is an haproxy rule on
+    // the VR, and port forwards get a guest-side DNAT + SNAT (systemvm/debian/opt/cloud/bin/configure.py
+    // forward_vr), so a node reaches its own public IP. A stable endpoint is also what lets kubeadm join
+    // more control nodes later ("unable to add a new control plane instance to a cluster that doesn't
+    // have a stable controlPlaneEndpoint address"). certSANs keep the public IP either way.
     controlPlaneEndpoint: `${cfg.publicIp}:${cfg.apiServerPort}`,
     apiServer,
     networking: { podSubnet: cfg.podSubnet, serviceSubnet: cfg.serviceSubnet, dnsDomain: "cluster.local" },

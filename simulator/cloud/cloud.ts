@@ -66,6 +66,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
 
   const fabric: NetworkFabric = {
     resolve(fromVmId: string, host: string, port: number): SocketAddress | null {
+      // Public IPs answer from inside the guest network too: the isolated network's virtual router
+      // hair-pins (apache/cloudstack systemvm/debian/opt/cloud/bin/configure.py forward_vr adds a DNAT on
+      // the guest interface and an SNAT to the VR's guest IP; load-balancer rules are haproxy on the VR).
       if ([...world.publicIps.values()].some((ip) => ip.address === host)) return { host, port };
       const from = world.vms.get(fromVmId);
       const target = [...world.vms.values()].find(

@@ -57,7 +57,7 @@ export function kubeadmCommand(ctx: KubeToolsContext): NodeCommand {
         case "certs":
           return await kubeadmCerts(ctx, args, io, machine);
         case "config":
-          return kubeadmConfig(args, io);
+          return kubeadmConfig(args, io, machine);
         default:
           if (sub.startsWith("-")) throw new FlagError(`unknown flag: ${sub.split("=")[0]}`);
           throw new CommandFailure(`unknown command "${sub}" for "kubeadm"\nRun 'kubeadm --help' for usage.`);

@@ -7,8 +7,10 @@ import { createInitialObjects, storeTokenSecret } from "./clusterObjects";
 import { DURATIONS, LIFETIMES, type KubeToolsContext } from "./context";
 import { CommandFailure, phaseFailure } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, parseGoDuration, type FlagSpecs } from "./flags";
-import { KubeadmConfigError, parseKubeadmConfig, type KubeadmConfigDocs } from "./kubeadmConfig";
-import { CERTIFICATE_KEY_PATTERN, generateCertificateKey, generateToken, joinCommand, kubeadmVersionOf, newBootstrapToken, readConfigFile, requireRootFailure } from "./kubeadmShared";
+import { KubeadmConfigError, loadInitConfiguration, type KubeadmConfigDocs } from "./kubeadmConfig";
+import { certificateKeyProblem } from "./kubeadmConfigValidate";
+import { rejectMixedConfig } from "./kubeadmMixedArgs";
+import { generateCertificateKey, generateToken, joinCommand, kubeadmVersionOf, newBootstrapToken, readConfigFile, requireRootFailure } from "./kubeadmShared";
 import { kubeadmInitPhase } from "./kubeadmUploadCerts";
 import { registerNode } from "./lifecycle";
 import { initPreflight } from "./initPreflight";
@@ -48,15 +50,6 @@ export const INIT_FLAGS: FlagSpecs = {
   v: { kind: "string", short: "v" },
 };
 
-/** Flags kubeadm accepts next to --config (everything else is "can not mix"). */
-const ALLOWED_WITH_CONFIG = new Set(["config", "ignore-preflight-errors", "dry-run", "node-name", "upload-certs", "rootfs", "v", "patches", "certificate-key"]);
-
-export function rejectMixedConfig(values: Map<string, string[]>): void {
-  if (!values.has("config")) return;
-  const mixed = [...values.keys()].filter((k) => !ALLOWED_WITH_CONFIG.has(k) && !k.startsWith("skip-")).sort();
-  if (mixed.length > 0) throw new CommandFailure(`can not mix '--config' with arguments [${mixed.join(" ")}]`);
-}
-
 export interface InitPlan {
   kubeadm: KubeVersion;
   version: KubeVersion;
@@ -87,15 +80,15 @@ function withPort(endpoint: string, port: number): string {
 
 function plan(args: string[], io: CommandIO, machine: NodeMachine): InitPlan {
   const flags = parseFlags(args, INIT_FLAGS);
-  rejectMixedConfig(flags.values);
   const kubeadm = kubeadmVersionOf(io);
+  rejectMixedConfig(flags.values, kubeadm);
   let docs: KubeadmConfigDocs = { apiVersion: "", warnings: [] };
   const configPath = flagString(flags, "config");
   if (configPath) {
     try {
-      docs = parseKubeadmConfig(readConfigFile(machine, io, configPath), kubeadm);
+      docs = loadInitConfiguration(readConfigFile(machine, io, configPath), kubeadm);
     } catch (err) {
-      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message);
+      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message, err.exitCode);
       throw err;
     }
   }
@@ -114,9 +107,9 @@ function plan(args: string[], io: CommandIO, machine: NodeMachine): InitPlan {
   const tokenTtlMs = parseGoDuration(ttlText);
   if (tokenTtlMs === undefined) throw new CommandFailure(`invalid argument "${ttlText}" for "--token-ttl" flag: time: invalid duration "${ttlText}"`);
   const certificateKey = flagString(flags, "certificate-key") ?? init?.certificateKey;
-  if (certificateKey !== undefined && !CERTIFICATE_KEY_PATTERN.test(certificateKey)) {
-    throw new CommandFailure("error execution phase upload-certs: error uploading certs: the certificate key must be a hex encoded string of 32 bytes");
-  }
+  // --certificate-key lands in InitConfiguration.CertificateKey and meets ValidateCertificateKey (exit 3).
+  const keyProblem = certificateKeyProblem(certificateKey ?? "");
+  if (keyProblem) throw new CommandFailure(`certificateKey: Invalid value: "<hidden>": ${keyProblem}`, 3);
   const external = cc?.etcd?.external;
   return {
     kubeadm,

@@ -6,8 +6,9 @@ import type { ControlPlaneMember, KubeCluster } from "./cluster";
 import { DURATIONS, type KubeToolsContext } from "./context";
 import { CommandFailure, phaseFailure, settlePreflight, type PreflightIssue } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, type FlagSpecs } from "./flags";
-import { KubeadmConfigError, parseKubeadmConfig, type JoinConfiguration } from "./kubeadmConfig";
-import { rejectMixedConfig } from "./kubeadmInit";
+import { KubeadmConfigError, loadJoinConfiguration, type JoinConfiguration } from "./kubeadmConfig";
+import { caCertHashProblem, validateJoin } from "./kubeadmConfigValidate";
+import { rejectMixedConfig } from "./kubeadmMixedArgs";
 import { kubeadmVersionOf, parseToken, readConfigFile, requireRootFailure } from "./kubeadmShared";
 import { registerNode } from "./lifecycle";
 import { locateCluster, splitHostPort, type Located } from "./locate";
@@ -54,29 +55,41 @@ interface JoinPlan {
 
 function plan(args: string[], io: CommandIO, machine: NodeMachine): JoinPlan {
   const flags = parseFlags(args, JOIN_FLAGS);
-  rejectMixedConfig(flags.values);
   const kubeadm = kubeadmVersionOf(io);
+  rejectMixedConfig(flags.values, kubeadm);
   let join: JoinConfiguration | undefined;
   const configPath = flagString(flags, "config");
   if (configPath) {
     try {
-      join = parseKubeadmConfig(readConfigFile(machine, io, configPath), kubeadm).join;
+      const docs = loadJoinConfiguration(readConfigFile(machine, io, configPath), kubeadm);
+      for (const w of docs.warnings) io.stderr(w + "\n");
+      join = docs.join;
     } catch (err) {
-      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message);
+      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message, err.exitCode);
       throw err;
     }
-    if (!join) throw new CommandFailure(`no JoinConfiguration found in "${configPath}"`);
   }
   if (flags.positionals.length > 1) throw new CommandFailure(`accepts at most 1 arg(s), received ${flags.positionals.length}`);
   const bootstrap = join?.discovery.bootstrapToken;
-  const endpoint = flags.positionals[0] ?? bootstrap?.apiServerEndpoint;
-  if (!endpoint) throw new CommandFailure("discovery: Invalid value: \"\": bootstrapToken or file must be set");
-  const token = flagString(flags, "discovery-token") ?? flagString(flags, "token") ?? bootstrap?.token;
-  if (!token) throw new CommandFailure("discovery.bootstrapToken.token: Invalid value: \"\": the bootstrap token is invalid");
+  const endpoint = flags.positionals[0] ?? bootstrap?.apiServerEndpoint ?? "";
+  const token = flagString(flags, "discovery-token") ?? flagString(flags, "token") ?? bootstrap?.token ?? "";
   const caHashes = [...flagArray(flags, "discovery-token-ca-cert-hash"), ...(bootstrap?.caCertHashes ?? [])];
   const skipCaVerification = flagBool(flags, "discovery-token-unsafe-skip-ca-verification") || bootstrap?.unsafeSkipCAVerification === true;
-  if (caHashes.length === 0 && !skipCaVerification) {
-    throw new CommandFailure("discovery.bootstrapToken: Invalid value: \"\": using token-based discovery without caCertHashes can be unsafe. Set unsafeSkipCAVerification as true in your kubeadm config file or pass --discovery-token-unsafe-skip-ca-verification flag to continue");
+  if (!join) {
+    // Without --config, kubeadm builds a JoinConfiguration from the flags and validates it the same
+    // way (cmd/kubeadm/app/cmd/join.go newJoinData -> ValidateJoinConfiguration), exit status 3.
+    const fromFlags: JoinConfiguration = {
+      kind: "JoinConfiguration",
+      discovery: {
+        ...(endpoint !== "" || token !== "" ? { bootstrapToken: { token, apiServerEndpoint: endpoint, caCertHashes: caHashes, unsafeSkipCAVerification: skipCaVerification } } : {}),
+        tlsBootstrapToken: flagString(flags, "tls-bootstrap-token") ?? token,
+      },
+      ...(flagBool(flags, "control-plane")
+        ? { controlPlane: { certificateKey: flagString(flags, "certificate-key"), localAPIEndpoint: { advertiseAddress: flagString(flags, "apiserver-advertise-address") } } }
+        : {}),
+    };
+    const errors = validateJoin(fromFlags);
+    if (errors.length > 0) throw new CommandFailure(errors.length === 1 ? (errors[0] ?? "") : `[${errors.join(", ")}]`, 3);
   }
   const controlPlane = flagBool(flags, "control-plane") || join?.controlPlane !== undefined;
   return {
@@ -96,6 +109,11 @@ const IDENTITY = "couldn't validate the identity of the API Server";
 
 /** Token discovery, retried like kubeadm until its discovery timeout while the server refuses. */
 async function discover(ctx: KubeToolsContext, machine: NodeMachine, io: CommandIO, p: JoinPlan): Promise<KubeCluster> {
+  // pubkeypin.Set.Allow runs before anything is fetched (cmd/kubeadm/app/discovery/token/token.go).
+  for (const hash of p.caHashes) {
+    const problem = caCertHashProblem(hash);
+    if (problem) throw phaseFailure("preflight", `${IDENTITY}: invalid discovery token CA certificate hash: ${problem}`);
+  }
   const target = splitHostPort(p.endpoint);
   if (!target) throw phaseFailure("preflight", `${IDENTITY}: invalid API server endpoint "${p.endpoint}"`);
   const url = `https://${p.endpoint}/api/v1/namespaces/kube-public/configmaps/cluster-info?timeout=10s`;

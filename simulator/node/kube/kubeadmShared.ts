@@ -7,7 +7,8 @@ import { CommandFailure } from "./failure";
 import { formatVersion, parseKubeVersion, type KubeVersion } from "./versions";
 
 export const TOKEN_PATTERN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
-export const CERTIFICATE_KEY_PATTERN = /^[0-9a-f]{64}$/;
+/** 32 bytes as hex.DecodeString reads them: either case (apis/kubeadm/validation ValidateCertificateKey). */
+export const CERTIFICATE_KEY_PATTERN = /^[0-9a-fA-F]{64}$/;
 
 export function kubeadmVersionOf(io: CommandIO): KubeVersion {
   const version = io.binaryVersion ? parseKubeVersion(io.binaryVersion) : undefined;

@@ -11,6 +11,7 @@ import { kubeadmVersionOf, requireRootFailure } from "./kubeadmShared";
 import { controlPlaneCluster } from "./nodeFacts";
 import { writeManifests } from "./nodeFiles";
 import { reconcileCluster } from "./reconcile";
+import { rejectMixedConfig } from "./kubeadmMixedArgs";
 import { compareVersions, formatVersion, parseKubeVersion, type KubeVersion } from "./versions";
 
 const UPGRADE_FLAGS: FlagSpecs = {
@@ -138,9 +139,11 @@ async function upgradeNode(ctx: KubeToolsContext, machine: NodeMachine, io: Comm
 export async function kubeadmUpgrade(ctx: KubeToolsContext, args: string[], io: CommandIO, machine: NodeMachine): Promise<number> {
   const [sub, ...rest] = args;
   const flags = parseFlags(rest, UPGRADE_FLAGS);
+  const kubeadm = kubeadmVersionOf(io);
+  // upgrade apply|diff|node|plan call ValidateMixedArguments from v1.30 (cmd/kubeadm/app/cmd/upgrade/*.go).
+  if (kubeadm.minor >= 30) rejectMixedConfig(flags.values, kubeadm);
   const notRoot = requireRootFailure(io);
   if (notRoot) throw notRoot;
-  const kubeadm = kubeadmVersionOf(io);
   if (sub === "node") return upgradeNode(ctx, machine, io);
   if (sub === "plan" || sub === "apply") {
     const cluster = await adminCluster(ctx, machine, io.user, flagString(flags, "kubeconfig"));

@@ -5,8 +5,10 @@ import { LIFETIMES, type KubeToolsContext } from "./context";
 import { CommandFailure } from "./failure";
 import { flagBool, flagString, parseFlags } from "./flags";
 import { adminCluster } from "./kubeadmAdmin";
-import { KubeadmConfigError, parseKubeadmConfig } from "./kubeadmConfig";
-import { CERTIFICATE_KEY_PATTERN, generateCertificateKey, kubeadmVersionOf, readConfigFile, requireRootFailure } from "./kubeadmShared";
+import { KubeadmConfigError, loadInitConfiguration } from "./kubeadmConfig";
+import { certificateKeyProblem } from "./kubeadmConfigValidate";
+import { rejectMixedConfig } from "./kubeadmMixedArgs";
+import { generateCertificateKey, kubeadmVersionOf, readConfigFile, requireRootFailure } from "./kubeadmShared";
 import { controlPlaneCluster } from "./nodeFacts";
 
 export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io: CommandIO, machine: NodeMachine): Promise<number> {
@@ -24,6 +26,8 @@ export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io
     v: { kind: "string", short: "v" },
     rootfs: { kind: "string" },
   });
+  // Phases share init's data initialiser, ValidateMixedArguments included: --config with --certificate-key is refused.
+  rejectMixedConfig(flags.values, kubeadmVersionOf(io));
   const notRoot = requireRootFailure(io);
   if (notRoot) throw notRoot;
   if (!flagBool(flags, "upload-certs")) {
@@ -34,15 +38,17 @@ export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io
   const configPath = flagString(flags, "config");
   if (configPath) {
     try {
-      key = parseKubeadmConfig(readConfigFile(machine, io, configPath), kubeadmVersionOf(io)).init?.certificateKey ?? key;
+      const docs = loadInitConfiguration(readConfigFile(machine, io, configPath), kubeadmVersionOf(io));
+      for (const w of docs.warnings) io.stderr(w + "\n");
+      key = docs.init?.certificateKey ?? key;
     } catch (err) {
-      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message);
+      if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message, err.exitCode);
       throw err;
     }
   }
-  if (key !== undefined && !CERTIFICATE_KEY_PATTERN.test(key)) {
-    throw new CommandFailure("error execution phase upload-certs: error uploading certs: the certificate key must be a hex encoded string of 32 bytes");
-  }
+  // The phase's data comes from newInitData, which validates InitConfiguration.CertificateKey (exit 3).
+  const keyProblem = certificateKeyProblem(key ?? "");
+  if (keyProblem) throw new CommandFailure(`certificateKey: Invalid value: "<hidden>": ${keyProblem}`, 3);
   if (!controlPlaneCluster(ctx, machine)) {
     throw new CommandFailure("error execution phase upload-certs: error uploading certs: failed to load certificate: couldn't load the certificate file /etc/kubernetes/pki/ca.crt: open /etc/kubernetes/pki/ca.crt: no such file or directory");
   }

@@ -1,9 +1,10 @@
-// `kubeadm version [-o short|json|yaml]` and `kubeadm config images list|pull`.
+// `kubeadm version [-o short|json|yaml]`, `kubeadm config images list|pull` and `kubeadm config validate`.
 import YAML from "yaml";
-import type { CommandIO } from "../types";
+import type { CommandIO, NodeMachine } from "../types";
 import { CommandFailure } from "./failure";
-import { flagString, parseFlags } from "./flags";
-import { kubeadmVersionOf } from "./kubeadmShared";
+import { flagBool, flagString, parseFlags } from "./flags";
+import { KubeadmConfigError, validateKubeadmConfig } from "./kubeadmConfig";
+import { kubeadmVersionOf, readConfigFile } from "./kubeadmShared";
 import { formatVersion, parseKubeVersion, requiredImages } from "./versions";
 
 function versionInfo(io: CommandIO): Record<string, string> {
@@ -35,8 +36,28 @@ export function kubeadmVersion(args: string[], io: CommandIO): number {
   return 0;
 }
 
-export function kubeadmConfig(args: string[], io: CommandIO): number {
+/**
+ * `kubeadm config validate --config FILE [--allow-experimental-api]` (cmd/kubeadm/app/cmd/config.go
+ * newCmdConfigValidate -> util/config ValidateConfig): "ok" on success; strict decoding errors refuse.
+ */
+function kubeadmConfigValidate(args: string[], io: CommandIO, machine: NodeMachine): number {
+  const flags = parseFlags(args, { config: { kind: "string" }, "allow-experimental-api": { kind: "bool" }, kubeconfig: { kind: "string" }, v: { kind: "string", short: "v" }, rootfs: { kind: "string" } });
+  const path = flagString(flags, "config");
+  if (!path) throw new CommandFailure("the --config flag is mandatory\nTo see the stack trace of this error execute with --v=5 or higher");
+  try {
+    const warnings = validateKubeadmConfig(readConfigFile(machine, io, path), kubeadmVersionOf(io), flagBool(flags, "allow-experimental-api"));
+    for (const w of warnings) io.stderr(w + "\n");
+  } catch (err) {
+    if (err instanceof KubeadmConfigError) throw new CommandFailure(`${err.message}\nTo see the stack trace of this error execute with --v=5 or higher`, err.exitCode);
+    throw err;
+  }
+  io.stdout("ok\n");
+  return 0;
+}
+
+export function kubeadmConfig(args: string[], io: CommandIO, machine: NodeMachine): number {
   const [sub, sub2, ...rest] = args;
+  if (sub === "validate") return kubeadmConfigValidate(args.slice(1), io, machine);
   if (sub !== "images" || (sub2 !== "list" && sub2 !== "pull")) {
     throw new CommandFailure(sub ? `unknown command "${[sub, sub2].filter(Boolean).join(" ")}" for "kubeadm config"` : 'missing subcommand; "config" is not meant to be run on its own');
   }
