@@ -3,7 +3,7 @@
 // PyYAML in ways that change what a node does (it reads `y`/`n` as booleans, `08` as 8 and `1e3` as a
 // float; PyYAML reads all three as strings), so the plain-scalar resolvers and constructors below are
 // PyYAML's: yaml/resolver.py (Resolver.add_implicit_resolver) and yaml/constructor.py (SafeConstructor).
-import { parse, type Tags, type ScalarTag } from "yaml";
+import { isCollection, parseDocument, visit, type ScalarTag, type Tags } from "yaml";
 
 const TAG = (name: string): string => `tag:yaml.org,2002:${name}`;
 
@@ -16,6 +16,11 @@ export class PyTimestamp {
     /** Absent for a date-only timestamp (datetime.date). */
     readonly time?: { hour: number; minute: number; second: number; microsecond: number; offsetMinutes?: number },
   ) {}
+
+  /** Python's str(): what a timestamp map key looks like (isoformat with a space). */
+  toString(): string {
+    return this.isoformat().replace("T", " ").replace(/(:\d\d)([+-])/, "$1$2");
+  }
 
   /** Python's isoformat() of the same value. */
   isoformat(): string {
@@ -62,7 +67,8 @@ function constructInt(text: string, onError: OnError): number {
   if (value === "0") return 0;
   else if (value.startsWith("0b")) n = pyInt(value.slice(2), 2);
   else if (value.startsWith("0x")) n = pyInt(value.slice(2), 16);
-  else if (value[0] === "0") n = pyInt(value, 8);
+  // Python's int(x, 8) also takes a 0o prefix: `!!int '0o7'` is 7.
+  else if (value[0] === "0") n = pyInt(value.replace(/^0[oO]/, ""), 8);
   else if (value.includes(":")) {
     const digits = value.split(":").map((d) => pyInt(d, 10));
     n = digits.reduce((acc, d) => acc * 60 + d, 0);
@@ -117,17 +123,37 @@ const pyTags: ScalarTag[] = [
   },
 ];
 
+// An explicit tag (`!!int '0755'`) goes straight to the constructor, as in PyYAML: the regexes only
+// choose the tag of plain scalars. The yaml package returns a tag without `test` for an explicit name.
+const explicitTags: ScalarTag[] = pyTags.map(({ tag, resolve }) => ({ tag, resolve }));
+
 // Collections, strings and !!binary/!!omap/!!pairs/!!set come from the package; every implicit scalar
 // resolver is PyYAML's. Order does not matter: PyYAML's regexes do not overlap.
 const KEEP = new Set([TAG("map"), TAG("seq"), TAG("str"), TAG("binary"), TAG("omap"), TAG("pairs"), TAG("set")]);
-const customTags = (tags: Tags): Tags => [...tags.filter((t) => typeof t !== "string" && KEEP.has(t.tag) && !("test" in t && t.test)), ...pyTags];
+// The package's merge tag (keys only) goes first, so a `<<` key merges and only a `<<` value is refused.
+const MERGE = TAG("merge");
+const customTags = (tags: Tags): Tags => [
+  ...tags.filter((t) => typeof t !== "string" && t.tag === MERGE),
+  ...tags.filter((t) => typeof t !== "string" && KEEP.has(t.tag) && !("test" in t && t.test)),
+  ...pyTags,
+  ...explicitTags,
+];
 
 /**
  * Parses one YAML document as cloud-init's load_yaml does (SafeLoader). Throws on what PyYAML refuses.
  * Merge keys (`<<`) are honoured and duplicate keys keep the last value, as in PyYAML.
  */
 export function loadYaml11(text: string): unknown {
-  return parse(text, { version: "1.1", schema: "yaml-1.1", customTags, merge: true, uniqueKeys: false, maxAliasCount: -1 });
+  const doc = parseDocument(text, { version: "1.1", schema: "yaml-1.1", customTags, merge: true, uniqueKeys: false });
+  const first = doc.errors[0];
+  if (first) throw first;
+  // A list or mapping as a key is unhashable in Python: PyYAML's construct_mapping refuses it.
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isCollection(pair.key)) throw new Error("while constructing a mapping: found unhashable key");
+    },
+  });
+  return doc.toJS({ maxAliasCount: -1 });
 }
 
 /** A parsed value as JSON, the way test/system/yaml_load.py renders PyYAML's: dates and bytes tagged. */
