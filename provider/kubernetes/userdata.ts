@@ -2,9 +2,9 @@
 // sysctls, containerd config, files). Everything Kubernetes-specific then runs over SSH, step by step.
 import { createHash } from "crypto";
 import { gzipSync } from "zlib";
-import { stringify } from "yaml";
 import { z } from "zod";
 import { registrySchema, renderRegistryHostsToml, registryHostsPath } from "./registry";
+import { stringifyForCloudInit } from "./yaml11";
 
 export { renderEtcdUnit } from "./etcdUnit";
 
@@ -91,10 +91,14 @@ function mainCloudConfig(cfg: z.infer<typeof nodeUserDataInputSchema>): string {
   };
   if (writeFiles.length > 0) doc.write_files = writeFiles;
   if (kube) doc.runcmd = [...KUBE_RUNCMD, ...CONTAINERD_RUNCMD];
-  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+  // YAML 1.1 as PyYAML reads it: a file mode "0644", a hostname like "on" or "1e3" stay strings.
+  return `#cloud-config\n${stringifyForCloudInit(doc)}`;
 }
 
-/** Joins cloud-config documents into MIME multipart; parts merge (lists append) instead of replacing. */
+/**
+ * Joins cloud-config documents into MIME multipart, each part's text untouched; parts merge (lists
+ * append, existing keys kept) instead of replacing (cloudinit/handlers/cloud_config.py + cloudinit/mergers).
+ */
 export function toMultipart(parts: string[]): string {
   const boundary = `==cks-${createHash("sha256").update(parts.join("\0")).digest("hex").slice(0, 24)}==`;
   const lines = ['Content-Type: multipart/mixed; boundary="' + boundary + '"', "MIME-Version: 1.0", ""];

@@ -19,6 +19,11 @@ export type IsoReader = (path: string) => Promise<Map<string, Buffer>>;
 export interface CloudInitState {
   status: "not-run" | "running" | "done" | "error";
   errors: string[];
+  /**
+   * What cloud-init logged at WARNING or above without failing (cloudinit/log/loggers.py LogExporter),
+   * by level name: in 23.4+ any of these makes `status` "degraded done" and `status --wait` exit 2.
+   */
+  recoverable: Record<string, string[]>;
   /** Resolved when status leaves "running". */
   waiters: (() => void)[];
   bootCount: number;
@@ -52,7 +57,7 @@ export class SimMachine implements NodeMachine, ShellHost {
   readonly exposed = new Map<number, number>();
   private relays?: GuestPortRelays;
   readonly interp: Interpreter;
-  readonly cloudInit: CloudInitState = { status: "not-run", errors: [], waiters: [], bootCount: 0 };
+  readonly cloudInit: CloudInitState = { status: "not-run", errors: [], recoverable: {}, waiters: [], bootCount: 0 };
   power: "off" | "booting" | "running" = "off";
   /** Aborted when the VM powers off: running commands and boot steps stop. */
   powerSignal = new AbortController();

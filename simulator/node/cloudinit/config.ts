@@ -29,7 +29,8 @@ export const WriteFile = z.object({
   path: z.string().min(1),
   content: z.union([z.string(), z.instanceof(Uint8Array)]).optional(),
   encoding: z.string().optional(),
-  permissions: z.union([z.string(), z.number()]).optional(),
+  // Anything: decode_perms decides (cc_write_files.py), warning on what it cannot read.
+  permissions: z.unknown().optional(),
   owner: z.string().optional(),
   append: z.boolean().optional(),
   defer: z.boolean().optional(),

@@ -8,7 +8,9 @@ import { newState, type ShellState } from "../shell/state";
 import { Collector, StdinSource } from "../shell/streams";
 import { addUser, authorizeKeys, getUser } from "../users";
 import { type Command, ModuleSchemas, type UserSpec, WriteFile } from "./config";
-import { decodeUserData, mergeConfigs } from "./userdata";
+import { mergeParts } from "./merge";
+import { SCHEMA_WARNING, schemaProblems } from "./schema";
+import { decodeUserData } from "./userdata";
 import { ModuleError, writeOneFile } from "./writeFiles";
 
 export const CLOUD_INIT_VERSION = "24.4";
@@ -73,6 +75,12 @@ export class CloudInit {
     output(this.m, msg);
   }
 
+  /** A WARNING in cloud-init.log; recorded as a recoverable error (cloudinit/log/loggers.py LogExporter). */
+  private warn(text: string): void {
+    log(this.m, "WARNING", text);
+    (this.m.cloudInit.recoverable.WARNING ??= []).push(text);
+  }
+
   /** A module's value validated by its schema; a wrong shape fails the module. */
   private value<K extends keyof typeof ModuleSchemas>(key: K): z.infer<(typeof ModuleSchemas)[K]> | undefined {
     const raw = this.boot.config[key];
@@ -101,19 +109,29 @@ export class CloudInit {
   async initStage(signal: AbortSignal): Promise<void> {
     const m = this.m;
     m.cloudInit.errors = [];
+    m.cloudInit.recoverable = {};
     m.cloudInit.bootCount++;
     this.setStatus("running");
     m.fs.mkdirp(`${this.instanceDir}/sem`);
     log(m, "INFO", `Cloud-init v. ${CLOUD_INIT_VERSION} running 'init' at ${new Date(m.clock.now()).toUTCString()}. Up 5.00 seconds.`);
     output(m, `Cloud-init v. ${CLOUD_INIT_VERSION} running 'init' at ${new Date(m.clock.now()).toUTCString()}. Up 5.00 seconds.`);
     const parts = decodeUserData(m.spec.userData);
-    for (const w of parts.warnings) log(m, "WARNING", w);
+    for (const w of parts.warnings) this.warn(w);
     for (const e of parts.errors) {
       m.cloudInit.errors.push(e);
       log(m, "ERROR", e);
       output(m, e);
     }
-    this.boot = { config: mergeConfigs(parts.configs), scripts: parts.scripts };
+    const merged = mergeParts(parts.configs);
+    for (const w of merged.warnings) this.warn(w);
+    this.boot = { config: merged.config, scripts: parts.scripts };
+    // cloudinit/cmd/main.py: the merged user-data is checked against the schema; problems are one
+    // WARNING (details at DEBUG), and the modules run anyway.
+    const problems = schemaProblems(merged.config);
+    if (problems.length > 0) {
+      log(m, "DEBUG", `Invalid cloud-config provided: ${problems.join("; ")}`);
+      this.warn(SCHEMA_WARNING);
+    }
     await m.clock.sleep(INIT_STAGE_MS, signal);
 
     const bootcmd = this.value("bootcmd");
@@ -148,7 +166,7 @@ export class CloudInit {
     m.fs.write("/var/lib/cloud/instance/boot-finished", `${m.clock.now()}\n`);
     const errors = m.cloudInit.errors;
     m.fs.mkdirp("/var/lib/cloud/data");
-    m.fs.write("/var/lib/cloud/data/result.json", JSON.stringify({ v1: { datasource: "DataSourceCloudStack", errors } }) + "\n");
+    m.fs.write("/var/lib/cloud/data/result.json", JSON.stringify({ v1: { datasource: "DataSourceCloudStack", errors, recoverable_errors: m.cloudInit.recoverable } }) + "\n");
     this.setStatus(errors.length > 0 ? "error" : "done");
   }
 
@@ -204,7 +222,7 @@ export class CloudInit {
       if ((entry.defer ?? false) !== deferred) continue;
       const parsed = WriteFile.parse(entry);
       try {
-        writeOneFile(this.m.fs, parsed);
+        writeOneFile(this.m.fs, parsed, (w) => this.warn(w));
       } catch (e) {
         // cloud-init stops at the first failing file of the module.
         if (e instanceof ModuleError || e instanceof Error) throw new ModuleError(e.message);

@@ -1,17 +1,18 @@
 // Userdata as CloudStack hands it to the VM: base64 of a #cloud-config, a #! script, a
 // #cloud-config-archive, gzip of any of these, or a MIME multipart message of parts.
 import { gunzipSync } from "node:zlib";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { type ConfigPart, mergeParts } from "./merge";
+import { loadYaml11 } from "./yaml11";
 
 export interface UserDataParts {
-  /** Parsed cloud-config documents, in order. */
-  configs: Record<string, unknown>[];
+  /** Cloud-config parts, in order, with their MIME headers (Merge-Type) for the merge. */
+  configs: ConfigPart[];
   /** Shell-script parts, in order (run by scripts-user before runcmd). */
   scripts: { name: string; content: string }[];
-  /** Problems that make cloud-init end in error ("Failed to parse ..."). */
+  /** Problems that make cloud-init end in error. */
   errors: string[];
-  /** Parts cloud-init ignores, with a warning. */
+  /** What cloud-init logs as WARNING while reading userdata (each one a recoverable error in 23.4+). */
   warnings: string[];
 }
 
@@ -38,11 +39,11 @@ export function decodeUserData(base64: string | undefined): UserDataParts {
 const SCRIPT_TYPES = new Set(["text/x-shellscript"]);
 const CONFIG_TYPES = new Set(["text/cloud-config", "text/cloud-config-jsonp"]);
 
-function addPart(parts: UserDataParts, text: string, contentType: string | undefined): void {
+function addPart(parts: UserDataParts, text: string, contentType: string | undefined, headers: Record<string, string> = {}): void {
   const head = text.trimStart();
   const type = contentType ?? sniff(head);
   if (type === "multipart") return addMultipart(parts, text);
-  if (type !== undefined && CONFIG_TYPES.has(type)) return addConfig(parts, text);
+  if (type !== undefined && CONFIG_TYPES.has(type)) return addConfig(parts, text, headers);
   if (type !== undefined && SCRIPT_TYPES.has(type)) {
     parts.scripts.push({ name: `part-${String(parts.scripts.length + 1).padStart(3, "0")}`, content: text });
     return;
@@ -59,21 +60,28 @@ function sniff(head: string): string | undefined {
   return undefined;
 }
 
-function addConfig(parts: UserDataParts, text: string): void {
+/** cloudinit/util.py load_yaml(allowed=(dict,)): a failure is a WARNING and the part loads as nothing. */
+function loadCloudConfig(parts: UserDataParts, text: string): Record<string, unknown> | undefined {
   let doc: unknown;
   try {
-    // PyYAML reads YAML 1.1: 0644 is octal, yes/no are booleans.
-    doc = parseYaml(text, { version: "1.1" });
+    doc = loadYaml11(text);
   } catch (e) {
-    parts.errors.push(`Failed to parse cloud-config: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-    return;
+    parts.warnings.push(`Failed loading yaml blob. ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    return undefined;
   }
-  if (doc === null || doc === undefined) return;
-  if (typeof doc !== "object" || Array.isArray(doc)) {
-    parts.errors.push(`Failed to parse cloud-config: cloud-config must be a mapping, got ${Array.isArray(doc) ? "list" : typeof doc}`);
-    return;
+  if (doc === null || doc === undefined) return undefined;
+  if (typeof doc !== "object" || Array.isArray(doc) || doc instanceof Uint8Array) {
+    const pyType = Array.isArray(doc) ? "list" : typeof doc === "string" ? "str" : typeof doc === "number" ? "int" : typeof doc === "boolean" ? "bool" : "object";
+    parts.warnings.push(`Failed loading yaml blob. Yaml load allows (<class 'dict'>,) root types, but got ${pyType} instead`);
+    return undefined;
   }
-  parts.configs.push(doc as Record<string, unknown>);
+  return doc as Record<string, unknown>;
+}
+
+function addConfig(parts: UserDataParts, text: string, headers: Record<string, string>): void {
+  // handlers/__init__.py walk(): a part without a filename is "part-%03d" by its index.
+  const filename = /filename="?([^";]+)"?/i.exec(headers["content-disposition"] ?? "")?.[1] ?? `part-${String(parts.configs.length + parts.scripts.length + 1).padStart(3, "0")}`;
+  parts.configs.push({ config: loadCloudConfig(parts, text), headers, filename });
 }
 
 const ArchiveEntry = z.union([z.string(), z.object({ type: z.string().optional(), content: z.string() })]);
@@ -81,9 +89,9 @@ const ArchiveEntry = z.union([z.string(), z.object({ type: z.string().optional()
 function addArchive(parts: UserDataParts, text: string): void {
   let doc: unknown;
   try {
-    doc = parseYaml(text, { version: "1.1" });
+    doc = loadYaml11(text);
   } catch (e) {
-    parts.errors.push(`Failed to parse cloud-config-archive: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    parts.warnings.push(`Failed loading yaml blob. ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
     return;
   }
   const list = z.array(ArchiveEntry).safeParse(doc);
@@ -144,35 +152,17 @@ function addMultipart(parts: UserDataParts, text: string): void {
         continue;
       }
       payload = bytes.toString("utf8");
-      addPart(parts, payload, undefined);
+      addPart(parts, payload, undefined, Object.fromEntries(headers));
       continue;
     }
     payload = bytes.toString("utf8");
     if (type === "multipart/mixed") addMultipart(parts, content);
-    else if (type === "text/plain" || type === "text/x-not-multipart") addPart(parts, payload, sniff(payload.trimStart()));
-    else addPart(parts, payload, type);
+    else if (type === "text/plain" || type === "text/x-not-multipart") addPart(parts, payload, sniff(payload.trimStart()), Object.fromEntries(headers));
+    else addPart(parts, payload, type, Object.fromEntries(headers));
   }
 }
 
-/** Merge cloud-config documents in order: mappings merge recursively, lists append, scalars replace. */
-export function mergeConfigs(configs: Record<string, unknown>[]): Record<string, unknown> {
-  const merged: Record<string, unknown> = {};
-  for (const c of configs) mergeInto(merged, c);
-  return merged;
-}
-
-function mergeInto(target: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(source)) {
-    const cur = target[k];
-    if (Array.isArray(cur) && Array.isArray(v)) target[k] = [...cur, ...v];
-    else if (isPlainObject(cur) && isPlainObject(v)) {
-      const copy = { ...cur };
-      mergeInto(copy, v);
-      target[k] = copy;
-    } else target[k] = v;
-  }
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+/** The parts merged as cloud-init merges them (see merge.ts); merge warnings are dropped here. */
+export function mergeConfigs(configs: ConfigPart[]): Record<string, unknown> {
+  return mergeParts(configs).config;
 }

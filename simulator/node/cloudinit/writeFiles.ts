@@ -11,9 +11,10 @@ export class ModuleError extends Error {
   }
 }
 
-export function decodeContent(entry: WriteFile): Buffer {
+/** cc_write_files.py canonicalize_extraction + extract_contents: an unknown encoding is a WARNING, then text. */
+export function decodeContent(entry: WriteFile, warn: (text: string) => void = () => undefined): Buffer {
   const raw = entry.content ?? "";
-  const enc = (entry.encoding ?? "text/plain").toLowerCase();
+  const enc = (entry.encoding ?? "").toLowerCase().trim();
   const asBuffer = (): Buffer => (typeof raw === "string" ? Buffer.from(raw, "utf8") : Buffer.from(raw));
   const fromB64 = (): Buffer => (typeof raw === "string" ? Buffer.from(raw.replace(/\s+/g, ""), "base64") : Buffer.from(raw));
   switch (enc) {
@@ -29,25 +30,34 @@ export function decodeContent(entry: WriteFile): Buffer {
     case "gzip+base64":
       return gunzipSync(fromB64());
     case "text/plain":
-    case "text":
+    case "":
       return asBuffer();
     default:
-      throw new ModuleError(`Unknown encoding type ${enc}`);
+      warn(`Unknown encoding type ${enc}, assuming text/plain`);
+      return asBuffer();
   }
 }
 
-/** cloud-init's decode_perms: an int as given (YAML 1.1 reads 0644 as octal), a string as octal. */
-export function decodePermissions(p: string | number | undefined): number {
-  if (p === undefined) return 0o644;
-  if (typeof p === "number") return p;
-  const text = p.trim();
-  if (!/^(0o)?[0-7]+$/.test(text)) throw new ModuleError(`Invalid permissions '${p}'`);
-  return parseInt(text.replace(/^0o/, ""), 8);
+/**
+ * cloud-init's decode_perms (cloudinit/config/cc_write_files.py): an int (or bool, or float) as given,
+ * anything else through Python's int(str(perm), 8). What does not decode is a WARNING and the default.
+ */
+export function decodePermissions(p: unknown, warn: (text: string) => void = () => undefined): number {
+  const DEFAULT = 0o644;
+  if (p === undefined || p === null) return DEFAULT;
+  if (typeof p === "boolean") return p ? 1 : 0;
+  if (typeof p === "number" && Number.isFinite(p)) return Math.trunc(p);
+  const text = typeof p === "string" ? p : String(p);
+  // Python's int(x, 8): surrounding whitespace, a sign, an optional 0o prefix, single underscores between digits.
+  const m = /^\s*([-+]?)(?:0[oO]_?)?([0-7](?:_?[0-7])*)\s*$/.exec(text);
+  if (m) return (m[1] === "-" ? -1 : 1) * parseInt((m[2] as string).replace(/_/g, ""), 8);
+  warn(`Undecodable permissions ${typeof p === "string" ? `'${p}'` : text}, returning default ${DEFAULT.toString(8)}`);
+  return DEFAULT;
 }
 
-export function writeOneFile(fs: NodeFs, entry: WriteFile): void {
-  const data = decodeContent(entry);
-  const mode = decodePermissions(entry.permissions);
+export function writeOneFile(fs: NodeFs, entry: WriteFile, warn: (text: string) => void = () => undefined): void {
+  const data = decodeContent(entry, warn);
+  const mode = decodePermissions(entry.permissions, warn);
   const [owner, group] = (entry.owner ?? "root:root").split(":");
   const dir = entry.path.slice(0, entry.path.lastIndexOf("/")) || "/";
   fs.mkdirp(dir, 0o755);

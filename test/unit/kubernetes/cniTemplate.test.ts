@@ -50,7 +50,43 @@ describe("splitCloudConfigRunCmd", () => {
   });
 
   it("handles a config without runcmd", () => {
-    expect(splitCloudConfigRunCmd("#cloud-config\npackages: [jq]\n")).toEqual({ withoutRunCmd: "#cloud-config\npackages:\n  - jq\n", runcmd: [] });
+    expect(splitCloudConfigRunCmd("#cloud-config\npackages: [jq]\n")).toEqual({ withoutRunCmd: "#cloud-config\npackages: [jq]\n", runcmd: [] });
+  });
+
+  it("keeps the user's text byte for byte, only the top-level runcmd block cut out", () => {
+    const text = [
+      "#cloud-config",
+      "# a comment the user wrote",
+      "write_files:",
+      "  - path: /etc/x",
+      "    permissions: 0755",
+      '    content: "on"',
+      "runcmd:",
+      "  - echo a",
+      "  - - echo",
+      "    - b",
+      "bootcmd: [ 'true' ]   # trailing",
+      "",
+    ].join("\n");
+    const { withoutRunCmd, runcmd } = splitCloudConfigRunCmd(text);
+    expect(withoutRunCmd).toBe(text.replace("runcmd:\n  - echo a\n  - - echo\n    - b\n", ""));
+    expect(runcmd).toEqual(["echo a", "echo b"]);
+    expect(splitCloudConfigRunCmd("#cloud-config\nruncmd: [a]\nruncmd: [b]\nx: 1").withoutRunCmd).toBe("#cloud-config\nx: 1");
+    expect(splitCloudConfigRunCmd("#cloud-config\nruncmd: [b]\n").runcmd).toEqual(["b"]);
+  });
+
+  it("adds the #cloud-config header when missing and keeps a part that is only runcmd a mapping", () => {
+    expect(splitCloudConfigRunCmd("packages: [jq]\n").withoutRunCmd).toBe("#cloud-config\npackages: [jq]\n");
+    expect(splitCloudConfigRunCmd("#cloud-config\nruncmd:\n  - x\n")).toEqual({ withoutRunCmd: "#cloud-config\n{}\n", runcmd: ["x"] });
+  });
+
+  it("reads runcmd as cloud-init does: argv items through Python's str(), non-string commands refused", () => {
+    expect(splitCloudConfigRunCmd("runcmd:\n  - [echo, on, 0755, ~, '0755']\n").runcmd).toEqual(["echo True 493 None 0755"]);
+    expect(() => splitCloudConfigRunCmd("runcmd:\n  - 5\n")).toThrow(/reads `5` as int.*quote it/);
+    expect(() => splitCloudConfigRunCmd("runcmd:\n  - [echo, 1.5]\n")).toThrow(/as float/);
+    expect(() => splitCloudConfigRunCmd("{runcmd: [a], x: 1}")).toThrow(/block style/);
+    expect(() => splitCloudConfigRunCmd("runcmd: [&a x]\n")).toThrow(/anchors/);
+    expect(() => splitCloudConfigRunCmd("a: 1\n---\nb: 2\n")).toThrow(/single YAML document/);
   });
 
   it("rejects non-mapping documents and malformed runcmd", () => {

@@ -5,6 +5,8 @@ import { join } from "path";
 import { gunzipSync } from "zlib";
 import { parse } from "yaml";
 import { renderNodeUserData, toMultipart, USERDATA_MAX_BASE64, NodeUserDataInput } from "../../../provider/kubernetes/userdata";
+// The simulator's cloud-init reading (PyYAML rules), an independent reading of the same contract.
+import { decodeUserData, mergeConfigs } from "../../../simulator/node/cloudinit/userdata";
 
 const key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx1c3RlcmtleWZvcnRlc3RzMTIzNDU2Nzg5MDEyMzQ1Ng cluster";
 const base: NodeUserDataInput = { hostname: "demo-node-1a2b", role: "worker", sshPublicKeys: [key] };
@@ -140,5 +142,16 @@ describe("runcmd entries do what they say under real bash and sed", () => {
 describe("toMultipart", () => {
   it("is deterministic", () => {
     expect(toMultipart(["#cloud-config\na: 1\n"])).toBe(toMultipart(["#cloud-config\na: 1\n"]));
+  });
+});
+
+describe("renderNodeUserData: YAML that cloud-init (PyYAML, YAML 1.1) reads as meant", () => {
+  it("keeps strings PyYAML would read as booleans or numbers strings (hostname 'yes', user 'on', content 'off')", () => {
+    const r = renderNodeUserData({ ...base, hostname: "yes", loginUser: "on", files: [{ path: "/etc/flag", content: "off", permissions: "0755" }] });
+    const cfg = mergeConfigs(decodeUserData(r.userData).configs);
+    expect(cfg.hostname).toBe("yes");
+    expect(cfg.fqdn).toBe("yes");
+    expect(cfg.user).toMatchObject({ name: "on" });
+    expect(cfg.write_files).toContainEqual({ path: "/etc/flag", content: "off", permissions: "0755", owner: "root:root" });
   });
 });

@@ -18,7 +18,7 @@ describe("cloud-init userdata decoding", () => {
     expect(parts.scripts).toEqual([{ name: "part-001", content: "#!/bin/bash\necho from-script\n" }]);
   });
 
-  it("reads MIME multipart with cloud-config and shell parts, merging lists in order", () => {
+  it("reads MIME multipart with cloud-config and shell parts; without Merge-Type a later list replaces", () => {
     const mime = [
       'Content-Type: multipart/mixed; boundary="XYZ"',
       "MIME-Version: 1.0",
@@ -43,13 +43,16 @@ describe("cloud-init userdata decoding", () => {
     ].join("\n");
     const parts = decodeUserData(b64(mime));
     expect(parts.errors).toEqual([]);
-    expect(mergeConfigs(parts.configs).runcmd).toEqual(["one", "two"]);
+    // cloudinit/handlers/cloud_config.py: no merge_how and no Merge-Type means dict(replace)+list()+str().
+    expect(mergeConfigs(parts.configs).runcmd).toEqual(["two"]);
     expect(parts.scripts.map((s) => s.content)).toEqual(["#!/bin/sh\necho part\n"]);
   });
 
-  it("reports broken YAML and non-mapping documents as parse failures", () => {
-    expect(decodeUserData(b64("#cloud-config\nusers: [\n")).errors[0]).toMatch(/^Failed to parse cloud-config/);
-    expect(decodeUserData(b64("#cloud-config\n- a\n- b\n")).errors[0]).toContain("must be a mapping");
+  it("reports broken YAML and non-mapping documents as load_yaml warnings (recoverable, not errors)", () => {
+    const broken = decodeUserData(b64("#cloud-config\nusers: [\n"));
+    expect(broken.errors).toEqual([]);
+    expect(broken.warnings[0]).toMatch(/^Failed loading yaml blob/);
+    expect(decodeUserData(b64("#cloud-config\n- a\n- b\n")).warnings[0]).toContain("root types, but got list instead");
   });
 
   it("decodes write_files encodings and permissions like cloud-init", () => {
@@ -59,9 +62,16 @@ describe("cloud-init userdata decoding", () => {
     expect(decodeContent({ path: "/a", content: gz.toString("base64"), encoding: "gz+b64" }).toString()).toBe("zipped");
     expect(decodeContent({ path: "/a", content: new Uint8Array(gz), encoding: "gzip" }).toString()).toBe("zipped");
     expect(decodeContent({ path: "/a", content: "t" }).toString()).toBe("t");
-    expect(() => decodeContent({ path: "/a", content: "t", encoding: "rot13" })).toThrow(/Unknown encoding/);
+    const warnings: string[] = [];
+    expect(decodeContent({ path: "/a", content: "t", encoding: "rot13" }, (w) => warnings.push(w)).toString()).toBe("t");
+    expect(warnings).toEqual(["Unknown encoding type rot13, assuming text/plain"]);
     expect(decodePermissions("0750")).toBe(0o750);
+    expect(decodePermissions("0o750")).toBe(0o750);
+    expect(decodePermissions(0o755)).toBe(0o755);
+    expect(decodePermissions(755)).toBe(755);
+    expect(decodePermissions(true)).toBe(1);
     expect(decodePermissions(undefined)).toBe(0o644);
-    expect(() => decodePermissions("rwx")).toThrow();
+    expect(decodePermissions("rwx", (w) => warnings.push(w))).toBe(0o644);
+    expect(warnings[1]).toBe("Undecodable permissions 'rwx', returning default 644");
   });
 });
