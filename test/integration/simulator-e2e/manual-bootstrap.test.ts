@@ -41,7 +41,7 @@ test("the ISO install leaves every binary, unit and image the manifest names on 
   const version = cluster.infra.iso.version;
   expect(cluster.manifest.kubernetesVersion).toBe(version);
   for (const ssh of cluster.sessions) {
-    expect((await ssh.run("kubeadm version -o short")).trim()).toBe(`v${version}`);
+    expect((await ssh.run("/opt/bin/kubeadm version -o short")).trim()).toBe(`v${version}`);
     expect((await ssh.run("/opt/bin/kubelet --version")).trim()).toBe(`Kubernetes v${version}`);
     const images = (await ssh.run("sudo ctr -n k8s.io images ls -q")).trim().split("\n");
     for (const image of cluster.manifest.images) expect(images).toContain(normalizeImageRef(image.name));
@@ -139,7 +139,7 @@ test("the audit holds every command typed over SSH, with the join token redacted
   // Every install step of docs/binaries-iso.md ran on every node.
   for (const node of cluster.infra.nodes) {
     const mine = typed.filter((r) => r.node === node.name).map((r) => (r.argv ?? []).join(" "));
-    expect(mine).toEqual(expect.arrayContaining([expect.stringMatching(/^blkid -o device -t LABEL=CDROM$/), expect.stringMatching(/^sudo systemctl enable --now kubelet$/)]));
+    expect(mine).toEqual(expect.arrayContaining([expect.stringMatching(/^sudo blkid -o device -t LABEL=CDROM$/), expect.stringMatching(/^sudo systemctl enable --now kubelet$/)]));
     expect(mine.filter((c) => c.startsWith("sudo ctr -n k8s.io images import"))).toHaveLength(cluster.manifest.images.length);
   }
 });
