@@ -227,6 +227,10 @@ export async function installFromIso(ssh: SimSshClient): Promise<Manifest> {
   const f = manifest.files;
   const at = (p: string): string => `${MOUNT_POINT}/${p}`;
   const steps = [
+    // kubeadm's prerequisites (install-kubeadm docs; preflight FileContent--proc-sys-net-ipv4-ip_forward,
+    // and up to kubeadm 1.29 FileContent--proc-sys-net-bridge-bridge-nf-call-iptables).
+    "sudo modprobe br_netfilter",
+    "sudo sysctl -w net.ipv4.ip_forward=1",
     "sudo mkdir -p /opt/bin /opt/cni/bin /etc/systemd/system/kubelet.service.d",
     `sudo tar -xzf ${at(f.cniPlugins)} -C /opt/cni/bin`,
     `sudo tar -xzf ${at(f.crictl)} -C /opt/bin`,
@@ -239,8 +243,6 @@ export async function installFromIso(ssh: SimSshClient): Promise<Manifest> {
     "sudo systemctl daemon-reload",
     "sudo systemctl enable --now kubelet",
     `sudo umount ${MOUNT_POINT}`,
-    // kubeadm's prerequisite (install-kubeadm docs; preflight FileContent--proc-sys-net-ipv4-ip_forward).
-    "sudo sysctl -w net.ipv4.ip_forward=1",
   ];
   for (const step of steps) await ssh.run(step);
   return manifest;
