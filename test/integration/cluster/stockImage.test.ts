@@ -4,7 +4,7 @@
 // `[ERROR KubeletVersion] ... executable file not found in $PATH` when the provider runs a bare
 // `sudo /opt/bin/kubeadm`.
 import type { Simulator } from "../../../simulator";
-import { clusterArgs, createVersion, providers, startSim } from "./harness";
+import { api, clusterArgs, createVersion, providers, startSim } from "./harness";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -37,5 +37,29 @@ describe("KubernetesCluster on a stock Debian image", () => {
     expect(nodeRecords.filter((r) => r.exitCode === 127)).toEqual([]);
 
     await p.cluster.delete!(id, outs);
+  });
+});
+
+describe("KubernetesCluster on CKS's SystemVM template", () => {
+  it("is refused in validate, naming templateId, before anything is created; CloudStack itself refuses the deploy", async () => {
+    const { defaultSeed } = await import("../../../simulator/cloud");
+    const { SEED_IDS } = await import("../../../simulator");
+    const seed = defaultSeed();
+    const systemId = "7e000000-0000-4000-8000-0000000004ff";
+    seed.templates.push({ ...seed.templates[0], id: systemId, name: "SystemVM Template (KVM)", forcks: true, templatetype: "SYSTEM" });
+    const own = await startSim({ seed: seed as unknown as Record<string, unknown> });
+    try {
+      const p = providers();
+      const version = await createVersion(own, p);
+      await expect(p.cluster.create(clusterArgs(own, version.id, version.semanticVersion, { templateId: systemId }))).rejects.toThrow(
+        /templateId: template SystemVM Template \(KVM\) is a SYSTEM template/,
+      );
+      expect(own.audit.records({ kind: "api", command: "deployVirtualMachine" })).toEqual([]);
+      expect(own.audit.records({ kind: "api", command: "createNetwork" })).toEqual([]);
+      // What the provider avoids: CloudStack refuses a SYSTEM template for a user VM.
+      await expect(api(own).request("deployVirtualMachine", { zoneid: SEED_IDS.zone, serviceofferingid: SEED_IDS.offerings.small, templateid: systemId })).rejects.toThrow(/Unable to use system template/);
+    } finally {
+      await own.stop();
+    }
   });
 });
