@@ -22,7 +22,8 @@ export interface ShellState {
  * The PATH a command starts with. Debian's OpenSSH is built with
  * --with-default-path=/usr/local/bin:/usr/bin:/bin:/usr/games and
  * --with-superuser-path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
- * (salsa.debian.org/ssh-team/openssh, debian/rules); pam_env adds nothing on a stock image (empty
+ * (salsa.debian.org/ssh-team/openssh, debian/rules; Debian's /etc/ssh/sshd_config says "This sshd was
+ * compiled with PATH=/usr/local/bin:/usr/bin:/bin:/usr/games"); pam_env adds nothing on a stock image (empty
  * /etc/environment), and a non-interactive bash returns early from Debian's ~/.bashrc. Login shells get
  * the same values from /etc/profile; systemd services (cloud-init) get the superuser value. No /opt/bin.
  */
