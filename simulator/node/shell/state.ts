@@ -25,7 +25,8 @@ export interface ShellState {
  * (salsa.debian.org/ssh-team/openssh, debian/rules; Debian's /etc/ssh/sshd_config says "This sshd was
  * compiled with PATH=/usr/local/bin:/usr/bin:/bin:/usr/games"); pam_env adds nothing on a stock image (empty
  * /etc/environment), and a non-interactive bash returns early from Debian's ~/.bashrc. Login shells get
- * the same values from /etc/profile; systemd services (cloud-init) get the superuser value. No /opt/bin.
+ * /etc/profile's (the same, plus /usr/local/games for users; not modelled: `bash -l` keeps these);
+ * systemd services (cloud-init) get the superuser value. No /opt/bin on any of them.
  */
 export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 export const USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games";
