@@ -44,6 +44,8 @@ export const TemplateSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   isready: z.boolean().optional(),
+  /** USER, BUILTIN, SYSTEM, ROUTING, PERHOST (CloudStack Storage.TemplateType). */
+  templatetype: z.string().optional(),
   zoneid: z.string().optional(),
 });
 

@@ -16,6 +16,17 @@ export const KUBELET_UNIT_PATH = "/etc/systemd/system/kubelet.service";
 export const KUBEADM_DROPIN_PATH = "/etc/systemd/system/kubelet.service.d/10-kubeadm.conf";
 export const ETCD_UNIT_PATH = "/etc/systemd/system/etcd.service";
 export const CRI_SOCKET = "unix:///run/containerd/containerd.sock";
+/**
+ * Debian's and Ubuntu's /etc/sudoers `secure_path`: sudo replaces the caller's PATH with it (env_reset),
+ * both to find the command and in the command's environment (sudoers(5): secure_path).
+ */
+export const SUDO_SECURE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+/**
+ * The PATH kubeadm and kubectl run with. kubeadm's preflight looks up kubelet, crictl, conntrack, ip,
+ * iptables, mount and nsenter on PATH (kubernetes cmd/kubeadm/app/preflight/checks_linux.go), and the
+ * binaries live in /opt/bin, which secure_path lacks; CKS's node scripts export PATH with /opt/bin too.
+ */
+export const KUBE_PATH = `${BIN_DIR}:${SUDO_SECURE_PATH}`;
 
 const REDACTED = "<redacted>";
 
@@ -44,15 +55,20 @@ export function shellQuote(arg: string): string {
   return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Joins argv into one shell command line, each argument quoted; `sudo` prefixes it when asked. */
-export function sh(argv: readonly string[], options: { sudo?: boolean } = {}): string {
+/**
+ * Joins argv into one shell command line, each argument quoted; `sudo` prefixes it when asked. With
+ * `path`, the program runs under `env PATH=<path>`: after sudo, so sudo's secure_path cannot undo it.
+ */
+export function sh(argv: readonly string[], options: { sudo?: boolean; path?: string } = {}): string {
   if (argv.length === 0) throw new Error("sh: empty argv");
-  const line = argv.map(shellQuote).join(" ");
+  const line = [...(options.path !== undefined ? ["env", `PATH=${options.path}`] : []), ...argv].map(shellQuote).join(" ");
   return options.sudo ? `sudo ${line}` : line;
 }
 
 interface BuildOptions {
   sudo?: boolean;
+  /** Run the program with this PATH (`env PATH=...`), e.g. KUBE_PATH for kubeadm. */
+  path?: string;
   /** Argument values that are secret: shown as `<redacted>` in `display`. */
   secrets?: string[];
   stdin?: string;
@@ -66,10 +82,11 @@ export function nodeCommand(argv: string[], options: BuildOptions = {}): NodeCom
   const suffix = options.suffix ? ` ${options.suffix}` : "";
   // The placeholder is left unquoted so the display reads naturally (`--token <redacted>`).
   const shown = argv.map((a) => (secrets.includes(a) ? REDACTED : shellQuote(a))).join(" ");
+  const envPrefix = options.path !== undefined ? `env ${shellQuote(`PATH=${options.path}`)} ` : "";
   const cmd: NodeCommand = {
     argv,
-    command: sh(argv, { sudo: options.sudo }) + suffix,
-    display: (options.sudo ? "sudo " : "") + shown + suffix,
+    command: sh(argv, { sudo: options.sudo, path: options.path }) + suffix,
+    display: (options.sudo ? "sudo " : "") + envPrefix + shown + suffix,
     secrets,
   };
   if (options.stdin !== undefined) cmd.stdin = options.stdin;
@@ -237,7 +254,7 @@ export function catAdminConf(): NodeCommand {
 export function kubeadmInit(options: { configPath: string; uploadCerts?: boolean }): NodeCommand {
   const argv = [KUBEADM, "init", "--config", options.configPath];
   if (options.uploadCerts ?? true) argv.push("--upload-certs");
-  return nodeCommand(argv, { sudo: true });
+  return nodeCommand(argv, { sudo: true, path: KUBE_PATH });
 }
 
 export interface KubeadmJoinOptions {
@@ -273,12 +290,12 @@ export function kubeadmJoin(options: KubeadmJoinOptions): NodeCommand {
     secrets.push(options.certificateKey);
     if (options.advertiseAddress) argv.push("--apiserver-advertise-address", options.advertiseAddress);
   }
-  return nodeCommand(argv, { sudo: true, secrets });
+  return nodeCommand(argv, { sudo: true, path: KUBE_PATH, secrets });
 }
 
 /** Creates a fresh 2-hour bootstrap token and prints the full join command (secret output). */
 export function kubeadmTokenCreate(options: { ttl?: string } = {}): NodeCommand {
-  return nodeCommand([KUBEADM, "token", "create", "--print-join-command", "--ttl", options.ttl ?? "2h"], { sudo: true });
+  return nodeCommand([KUBEADM, "token", "create", "--print-join-command", "--ttl", options.ttl ?? "2h"], { sudo: true, path: KUBE_PATH });
 }
 
 /**
@@ -293,22 +310,22 @@ export function kubeadmUploadCerts(options: { configPath?: string; certificateKe
     argv.push("--certificate-key", options.certificateKey);
     secrets.push(options.certificateKey);
   }
-  return nodeCommand(argv, { sudo: true, secrets });
+  return nodeCommand(argv, { sudo: true, path: KUBE_PATH, secrets });
 }
 
 /** `kubeadm reset -f` (a node leaving the cluster). */
 export function kubeadmReset(): NodeCommand {
-  return nodeCommand([KUBEADM, "reset", "-f", "--cri-socket", CRI_SOCKET], { sudo: true });
+  return nodeCommand([KUBEADM, "reset", "-f", "--cri-socket", CRI_SOCKET], { sudo: true, path: KUBE_PATH });
 }
 
 /** `kubeadm upgrade apply -y v<version>` on the first control-plane node. */
 export function kubeadmUpgradeApply(version: string): NodeCommand {
-  return nodeCommand([KUBEADM, "upgrade", "apply", "-y", withV(version)], { sudo: true });
+  return nodeCommand([KUBEADM, "upgrade", "apply", "-y", withV(version)], { sudo: true, path: KUBE_PATH });
 }
 
 /** `kubeadm upgrade node` on every other node. */
 export function kubeadmUpgradeNode(): NodeCommand {
-  return nodeCommand([KUBEADM, "upgrade", "node"], { sudo: true });
+  return nodeCommand([KUBEADM, "upgrade", "node"], { sudo: true, path: KUBE_PATH });
 }
 
 /** `kubeadm version -o short` (prints e.g. v1.31.4). */
@@ -323,7 +340,7 @@ function withV(version: string): string {
 // ---- kubectl --------------------------------------------------------------------------------------
 
 function kubectl(args: string[]): NodeCommand {
-  return nodeCommand([KUBECTL, "--kubeconfig", ADMIN_KUBECONFIG, ...args], { sudo: true });
+  return nodeCommand([KUBECTL, "--kubeconfig", ADMIN_KUBECONFIG, ...args], { sudo: true, path: KUBE_PATH });
 }
 
 /** Lists nodes as JSON (parse with parseNodeList). */

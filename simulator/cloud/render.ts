@@ -37,7 +37,7 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
     templateid: vm.templateId,
     templatename: template?.name,
     templatedisplaytext: template?.displaytext ?? template?.name,
-    templatetype: "USER",
+    templatetype: template?.templatetype ?? "USER",
     templateformat: "QCOW2",
     passwordenabled: false,
     isoid: iso?.id,

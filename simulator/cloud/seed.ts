@@ -47,6 +47,8 @@ export const SeedTemplateSchema = z.object({
   isfeatured: z.boolean().default(true),
   ispublic: z.boolean().default(true),
   forcks: z.boolean().default(false),
+  /** Storage.TemplateType: SYSTEM for the SystemVM template (CKS's default node template). */
+  templatetype: z.enum(["USER", "BUILTIN", "SYSTEM"]).default("USER"),
   arch: z.string().default("x86_64"),
   size: z.number().int().default(8589934592),
 });

@@ -1,17 +1,26 @@
-// The template's root filesystem at first boot: a Debian 12 with cloud-init, containerd.io and the
-// base tools as stand-in files. Only root exists; cloud-init creates the default user "cloud".
+// The template's root filesystem at first boot: a stock Debian 12 cloud image plus exactly the packages
+// CloudStack's CKS-ready template list names (scripts/util/validate-cks-node in apache/cloudstack:
+// cloud-init, cloud-guest-utils, conntrack, curl, ca-certificates, gnupg, containerd.io, ...), with
+// the base tools as stand-in files. Nothing else: any other command is `command not found` (127).
+// Only root exists; cloud-init creates the default user "cloud".
 import type { NodeFs } from "./types";
 
-/** Tools on the template, by directory. Each is a stand-in file naming the tool that implements it. */
+/**
+ * Tools on the template, by directory. Each is a stand-in file naming the tool that implements it.
+ * Besides coreutils & co: util-linux (mount, umount, nsenter, blkid, swapoff), iproute2 (ip, tc),
+ * iptables, conntrack (the CKS list names it) — the binaries kubeadm's preflight requires on PATH
+ * (kubernetes cmd/kubeadm/app/preflight/checks_linux.go addExecChecks). A CKS-ready template runs
+ * kubeadm, so it must carry them. No ebtables, ethtool or socat (kubeadm only warns about those).
+ */
 export const TEMPLATE_TOOLS: Record<string, string[]> = {
   "/usr/bin": [
     "cat", "echo", "printf", "tee", "mkdir", "rm", "cp", "mv", "install", "chmod", "chown", "ln", "ls", "touch",
     "test", "[", "stat", "head", "tail", "grep", "wc", "awk", "sed", "base64", "sha256sum", "mktemp", "sleep", "id",
     "whoami", "hostname", "uname", "date", "true", "false", "sudo", "sh", "bash", "dash", "env", "timeout", "nohup",
     "tar", "gzip", "gunzip", "zcat", "ctr", "containerd", "curl", "journalctl", "systemctl", "cloud-init", "cut",
-    "sort", "tr", "which", "mount", "umount",
+    "sort", "tr", "which", "mount", "umount", "nsenter", "ip",
   ],
-  "/usr/sbin": ["modprobe", "sysctl", "swapoff", "blkid", "lsmod"],
+  "/usr/sbin": ["modprobe", "sysctl", "swapoff", "blkid", "lsmod", "conntrack", "iptables", "ip6tables", "tc", "ip"],
   "/bin": ["sh", "bash", "dash"],
   "/sbin": ["modprobe", "sysctl"],
 };
@@ -49,10 +58,17 @@ SUPPORT_URL="https://www.debian.org/support"
 BUG_REPORT_URL="https://bugs.debian.org/"
 `;
 
-const SUDOERS = `# /etc/sudoers (cloudstack-sim template)
+/**
+ * Debian 12's /etc/sudoers as the sudo package ships it (salsa.debian.org/sudo-team/sudo,
+ * debian/sudoers): env_reset and a secure_path WITHOUT /opt/bin, so `sudo kubeadm` does not find
+ * binaries installed there and `sudo /opt/bin/kubeadm` runs with a PATH that lacks /opt/bin.
+ */
+const SUDOERS = `#
+# This file MUST be edited with the 'visudo' command as root.
+#
 Defaults\tenv_reset
 Defaults\tmail_badpass
-Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin"
+Defaults\tsecure_path="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 Defaults\tuse_pty
 root\tALL=(ALL:ALL) ALL
 %sudo\tALL=(ALL:ALL) ALL

@@ -56,6 +56,8 @@ export interface NodeMachine {
   readonly ext: Map<string, unknown>;
   /** Listen on a private port of this VM (e.g. 6443 for an API server, 2379 for etcd). */
   expose(privatePort: number, realPort: number): void;
+  /** Private port → real listener of what listens on this VM now (kubeadm's PortOpenCheck reads it). */
+  readonly exposed: ReadonlyMap<number, number>;
   unexpose(privatePort: number): void;
   /** Run a command line through this machine's shell (used by cloud-init and by scripts). */
   exec(commandLine: string, opts?: { user?: string; stdin?: Buffer; env?: Record<string, string> }): Promise<ExecResult>;

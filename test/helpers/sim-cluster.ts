@@ -1,6 +1,7 @@
 // End-to-end helpers: build a kubeadm cluster on the simulator by hand, exactly as an operator would on
 // real VMs — CloudStack API calls for the infrastructure (through the provider's CloudStack client),
-// then SSH to each node for the ISO install, `kubeadm init` and `kubeadm join`.
+// then SSH to each node for the ISO install, `kubeadm init` and `kubeadm join`. As on a stock Debian
+// image, /opt/bin is on no PATH and sudo's secure_path lacks it: kubeadm runs as `sudo env PATH=... kubeadm`.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -218,7 +219,7 @@ export const MOUNT_POINT = "/mnt/k8sdisk";
 /** Wait for cloud-init, find and mount the CD-ROM, install everything the manifest names, start the kubelet. */
 export async function installFromIso(ssh: SimSshClient): Promise<Manifest> {
   await ssh.run("cloud-init status --wait", { timeoutMs: 30_000 });
-  const device = (await ssh.run("blkid -o device -t LABEL=CDROM")).trim();
+  const device = (await ssh.run("sudo blkid -o device -t LABEL=CDROM")).trim();
   if (device === "") throw new Error(`${ssh.label}: no CD-ROM device`);
   await ssh.run(`sudo mkdir -p ${MOUNT_POINT}`);
   await ssh.run(`sudo mount -o ro ${device} ${MOUNT_POINT}`);
@@ -226,6 +227,10 @@ export async function installFromIso(ssh: SimSshClient): Promise<Manifest> {
   const f = manifest.files;
   const at = (p: string): string => `${MOUNT_POINT}/${p}`;
   const steps = [
+    // kubeadm's prerequisites (install-kubeadm docs; preflight FileContent--proc-sys-net-ipv4-ip_forward,
+    // and up to kubeadm 1.29 FileContent--proc-sys-net-bridge-bridge-nf-call-iptables).
+    "sudo modprobe br_netfilter",
+    "sudo sysctl -w net.ipv4.ip_forward=1",
     "sudo mkdir -p /opt/bin /opt/cni/bin /etc/systemd/system/kubelet.service.d",
     `sudo tar -xzf ${at(f.cniPlugins)} -C /opt/cni/bin`,
     `sudo tar -xzf ${at(f.crictl)} -C /opt/bin`,
@@ -265,13 +270,13 @@ export async function bootstrapCluster(infra: E2eInfra, options: { workers?: num
   const control = sessions[0];
   const endpoint = `${infra.publicIp.address}:6443`;
   await control.run(
-    `sudo kubeadm init --control-plane-endpoint ${endpoint} --apiserver-cert-extra-sans ${infra.publicIp.address} --upload-certs --pod-network-cidr 10.244.0.0/16`,
+    `sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm init --control-plane-endpoint ${endpoint} --apiserver-cert-extra-sans ${infra.publicIp.address} --upload-certs --pod-network-cidr 10.244.0.0/16`,
     { timeoutMs: 30_000 },
   );
-  const joinCommand = (await control.run("sudo kubeadm token create --print-join-command")).trim();
+  const joinCommand = (await control.run("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm token create --print-join-command")).trim();
   const workers = sessions.slice(1, 1 + (options.workers ?? sessions.length - 1));
-  await Promise.all(workers.map((s) => s.run(`sudo ${joinCommand}`, { timeoutMs: 30_000 })));
-  await control.run("sudo kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/kubernetes/cks/network.yaml");
+  await Promise.all(workers.map((s) => s.run(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ${joinCommand}`, { timeoutMs: 30_000 })));
+  await control.run("sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/kubernetes/cks/network.yaml");
   const adminConf = await control.run("sudo cat /etc/kubernetes/admin.conf");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sim-e2e-kubeconfig-"));
   const kubeconfigPath = path.join(dir, "config");

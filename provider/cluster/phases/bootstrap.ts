@@ -32,13 +32,33 @@ export function endpointHost(ctx: ClusterContext): string {
   return ctx.state.ipAddress as string;
 }
 
+/**
+ * Waits for cloud-init on every node. `cloud-init status --wait` exits 2 from cloud-init 23.4 when it
+ * finished with recoverable errors (deprecated keys, a schema warning): the node is usable, so that is
+ * a warning in progress, not a failure (canonical/cloud-init doc/rtd/explanation/return_codes.rst).
+ * Exit 1 (or anything else) is a failure naming the node and cloud-init's own output.
+ */
 export async function cloudInitPhase(ctx: ClusterContext): Promise<void> {
   await mapLimit(ctx.state.nodes, ctx.concurrency, (node) =>
     onNode("cloud-init", node, async () => {
       ctx.progress.line("cloud-init", "waiting for cloud-init", node.name);
-      await ctx.run(node, cmd.cloudInitStatusWait());
+      const wait = cmd.cloudInitStatusWait();
+      const r = await ctx.run(node, wait, { allowFailure: true });
+      const outcome = cmd.cloudInitOutcome(r.code);
+      if (outcome === "done") return;
+      const said = lastLines(`${r.stdout}\n${r.stderr}`, 5);
+      if (outcome === "degraded") {
+        ctx.progress.line("cloud-init", `WARNING: cloud-init finished with recoverable errors (degraded, exit 2); continuing. Run 'cloud-init status --long' on the node for details${said ? `: ${said}` : ""}`, node.name);
+        return;
+      }
+      throw new Error(`\`${wait.display}\` exited with code ${r.code ?? "none (killed)"}: cloud-init failed on the node${said ? `: ${said}` : ""}. See /var/log/cloud-init-output.log on the node`);
     }),
   );
+}
+
+/** The last non-empty lines of a command's output, joined with " | ", for one progress or error line. */
+function lastLines(text: string, n: number): string {
+  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !/^\.+$/.test(l)).slice(-n).join(" | ");
 }
 
 export async function installPhase(ctx: ClusterContext): Promise<void> {

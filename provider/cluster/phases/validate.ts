@@ -74,7 +74,7 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
     if (!id) {
       if (!fallback) {
         const candidates = parseList(TemplateSchema, await api.listAll("listTemplates", { templatefilter: "executable", zoneid: inputs.zoneId, forcks: true }, "template"), "listTemplates");
-        const ready = candidates.find((t) => t.isready !== false);
+        const ready = candidates.find((t) => t.isready !== false && !isSystemTemplate(t));
         if (!ready) fail(`templateId: no template given and no CKS-ready (forcks) template found in zone ${inputs.zoneId}; set templateId`);
         fallback = ready?.id;
       }
@@ -84,6 +84,8 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
       const found = parseList(TemplateSchema, await api.listAll("listTemplates", { templatefilter: "executable", id }, "template"), "listTemplates");
       if (found.length === 0) fail(`${property}: template ${id} was not found`);
       if (found.every((t) => t.isready === false)) fail(`${property}: template ${found[0].name} is not Ready`);
+      const system = found.find(isSystemTemplate);
+      if (system) fail(systemTemplateMessage(property, system.name));
     }
     templateIds[role] = id;
   }
@@ -143,4 +145,23 @@ export function scoped(inputs: { account?: string; domainId?: string; projectId?
     out.domainid = inputs.domainId;
   } else if (inputs.domainId) out.domainid = inputs.domainId;
   return out;
+}
+
+/**
+ * CKS's default node template is the SystemVM template, deployed with CloudStack's internal CKS node VM
+ * type. deployVirtualMachine refuses a SYSTEM template for any other VM ("Unable to use system template
+ * ... to deploy a user vm": apache/cloudstack server/src/main/java/com/cloud/vm/UserVmManagerImpl.java,
+ * verifyTemplateAndSourceAvailability), and the plain API cannot ask for that VM type.
+ */
+function isSystemTemplate(t: { templatetype?: string }): boolean {
+  return t.templatetype?.toUpperCase() === "SYSTEM";
+}
+
+function systemTemplateMessage(property: string, name: string): string {
+  return (
+    `${property}: template ${name} is a SYSTEM template (the SystemVM template CKS uses by default). CloudStack deploys it only as ` +
+    "its internal CKS node VM type, which the plain API this provider uses cannot request (deployVirtualMachine answers " +
+    '"Unable to use system template ... to deploy a user vm"). Register a USER template with cloud-init, containerd.io and ' +
+    "conntrack (a CKS-ready template) and set " + property
+  );
 }

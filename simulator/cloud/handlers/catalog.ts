@@ -154,7 +154,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
             status: t.isready ? "Download Complete" : "Not Ready",
             size: t.size,
             physicalsize: t.size,
-            templatetype: "USER",
+            templatetype: t.templatetype,
             hypervisor: t.hypervisor,
             domainid: ctx.domain.id,
             domain: ctx.domain.name,

@@ -98,6 +98,10 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     const template = ctx.seed.templates.find((t) => t.id === params["templateid"]);
     if (!template) throw invalidValue(cmd, "templateid", params["templateid"]);
     if (!template.isready) throw paramError(`Template ${template.name} has not been completely downloaded to zone ${zone.name}`);
+    // Only CloudStack's internal CKS node / shared-FS VM types may use a SYSTEM template; the API cannot ask
+    // for them (apache/cloudstack server/src/main/java/com/cloud/vm/UserVmManagerImpl.java,
+    // verifyTemplateAndSourceAvailability).
+    if (template.templatetype === "SYSTEM") throw paramError(`Unable to use system template VMTemplate {"name":"${template.name}","uuid":"${template.id}"} to deploy a user vm`);
     if (params["diskofferingid"] !== undefined && !ctx.seed.diskOfferings.some((d) => d.id === params["diskofferingid"])) {
       throw invalidValue(cmd, "diskofferingid", params["diskofferingid"]);
     }

@@ -18,6 +18,8 @@ export interface PreflightIssue {
   /** Check name as kubeadm spells it (ImagePull, DirAvailable--etc-kubernetes-manifests, ...). */
   name: string;
   message: string;
+  /** A check that only warns (InPathCheck with mandatory: false in kubeadm's checks.go). */
+  warning?: boolean;
 }
 
 /**
@@ -30,7 +32,7 @@ export function settlePreflight(issues: PreflightIssue[], ignored: string[]): st
   const warnings: string[] = [];
   const fatal: PreflightIssue[] = [];
   for (const issue of issues) {
-    if (ignoreAll || ignore.has(issue.name.toLowerCase())) warnings.push(`\t[WARNING ${issue.name}]: ${issue.message}`);
+    if (issue.warning || ignoreAll || ignore.has(issue.name.toLowerCase())) warnings.push(`\t[WARNING ${issue.name}]: ${issue.message}`);
     else fatal.push(issue);
   }
   if (fatal.length > 0) {

@@ -1,11 +1,13 @@
-// `kubeadm init` preflight checks: resources, container runtime, versions, leftovers of an earlier init,
-// external etcd reachability (through the fabric) and imported images.
+// `kubeadm init` preflight checks: resources, ports, container runtime, binaries on PATH, versions,
+// leftovers of an earlier init, IPv4 forwarding, external etcd reachability (through the fabric) and
+// imported images. Order and names follow InitNodeChecks in kubernetes cmd/kubeadm/app/preflight/checks.go.
 import * as http from "http";
 import type { NodeMachine } from "../types";
 import type { KubeToolsContext } from "./context";
 import { settlePreflight, type PreflightIssue } from "./failure";
 import type { InitPlan } from "./kubeadmInit";
-import { KUBELET_PATHS, containerdActive, hasBinary, imagePresent, importedImages, installedVersion } from "./nodeFacts";
+import { ETCD_PORTS, KUBELET_PORT, KUBE_CONTROLLER_MANAGER_PORT, KUBE_SCHEDULER_PORT, execChecks, inPathIssues, ipv4Issues, lookPath, portIssues } from "./hostPreflight";
+import { containerdActive, imagePresent, importedImages, installedVersion } from "./nodeFacts";
 import { compareVersions, formatVersion, requiredImages } from "./versions";
 
 function etcdReachable(host: string, port: number): Promise<string | undefined> {
@@ -39,7 +41,8 @@ async function externalEtcdIssues(ctx: KubeToolsContext, machine: NodeMachine, e
   return issues;
 }
 
-export async function initPreflight(ctx: KubeToolsContext, machine: NodeMachine, p: InitPlan): Promise<string[]> {
+/** `path`: the PATH kubeadm runs with (under sudo: secure_path unless the caller sets one). */
+export async function initPreflight(ctx: KubeToolsContext, machine: NodeMachine, p: InitPlan, path: string): Promise<string[]> {
   const issues: PreflightIssue[] = [];
   if (machine.spec.cpuNumber < 2) issues.push({ name: "NumCPU", message: `the number of available CPUs ${machine.spec.cpuNumber} is less than the required 2` });
   if (machine.spec.memoryMb < 1700) issues.push({ name: "Mem", message: `the system RAM (${machine.spec.memoryMb} MB) is less than the minimum 1700 MB` });
@@ -49,12 +52,19 @@ export async function initPreflight(ctx: KubeToolsContext, machine: NodeMachine,
   if (compareVersions(p.version, { ...p.kubeadm, patch: Number.MAX_SAFE_INTEGER }) > 0) {
     issues.push({ name: "KubernetesVersion", message: `Kubernetes version is greater than kubeadm version. Please consider to upgrade kubeadm. Kubernetes version: ${formatVersion(p.version).slice(1)}. Kubeadm version: ${p.kubeadm.major}.${p.kubeadm.minor}.x` });
   }
-  const kubelet = installedVersion(machine, "kubelet", KUBELET_PATHS);
-  if (!hasBinary(machine, KUBELET_PATHS) || !kubelet) {
+  issues.push(...portIssues(machine, [p.bindPort, KUBE_SCHEDULER_PORT, KUBE_CONTROLLER_MANAGER_PORT]));
+  issues.push(...inPathIssues(machine.fs, path, execChecks(p.kubeadm, p.version)));
+  // KubeletVersionCheck runs `kubelet --version` found on PATH (checks.go), not a fixed path.
+  const kubeletPath = lookPath(machine.fs, "kubelet", path);
+  const kubelet = kubeletPath ? installedVersion(machine, "kubelet", [kubeletPath]) : undefined;
+  if (!kubeletPath || !kubelet) {
     issues.push({ name: "KubeletVersion", message: "couldn't get kubelet version: cannot execute 'kubelet --version': executable file not found in $PATH" });
   } else if (compareVersions(kubelet, p.version) > 0 && (kubelet.minor !== p.version.minor || kubelet.major !== p.version.major)) {
     issues.push({ name: "KubeletVersion", message: `the kubelet version is higher than the control plane version. This is not a supported version skew and may lead to a malfunctional cluster. Kubelet version: "${formatVersion(kubelet).slice(1)}" Control plane version: "${formatVersion(p.version).slice(1)}"` });
   }
+  issues.push(...portIssues(machine, [KUBELET_PORT]));
+  issues.push(...ipv4Issues(machine, p.kubeadm));
+  if (p.etcd.mode === "stacked") issues.push(...portIssues(machine, ETCD_PORTS));
   const manifests = machine.fs.list("/etc/kubernetes/manifests");
   if (manifests && manifests.length > 0) issues.push({ name: "DirAvailable--etc-kubernetes-manifests", message: "/etc/kubernetes/manifests is not empty" });
   for (const conf of ["admin.conf", "kubelet.conf"]) {

@@ -183,7 +183,7 @@ export async function kubeadmInit(ctx: KubeToolsContext, args: string[], io: Com
   if (notRoot && !p.ignored.some((i) => ["all", "isprivilegeduser"].includes(i.toLowerCase()))) throw notRoot;
   for (const w of p.warnings) io.stderr(w + "\n");
   io.stdout(`[init] Using Kubernetes version: ${formatVersion(p.version)}\n[preflight] Running pre-flight checks\n`);
-  const warnings = await initPreflight(ctx, machine, p);
+  const warnings = await initPreflight(ctx, machine, p, io.env.PATH ?? "");
   for (const w of warnings) io.stderr(w + "\n");
   io.stdout("[preflight] Pulling images required for setting up a Kubernetes cluster\n[preflight] This might take a minute or two, depending on the speed of your internet connection\n[preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
 

@@ -12,12 +12,13 @@ import { rejectMixedConfig } from "./kubeadmMixedArgs";
 import { kubeadmVersionOf, parseToken, readConfigFile, requireRootFailure } from "./kubeadmShared";
 import { registerNode } from "./lifecycle";
 import { locateCluster, splitHostPort, type Located } from "./locate";
-import { KUBELET_PATHS, containerdActive, hasBinary, imagePresent, importedImages, installedVersion } from "./nodeFacts";
+import { ETCD_PORTS, KUBELET_PORT, KUBE_CONTROLLER_MANAGER_PORT, KUBE_SCHEDULER_PORT, execChecks, inPathIssues, ipv4Issues, lookPath, portIssues } from "./hostPreflight";
+import { KUBELET_PATHS, containerdActive, imagePresent, importedImages, installedVersion } from "./nodeFacts";
 import { apiServerSans, writeControlPlaneFiles, writeKubeletConf, writeManifests } from "./nodeFiles";
 import { issueCertificate } from "./pki";
 import { isNodeReady } from "./reconcile";
 import { restartKubelet } from "./services";
-import { compareVersions, formatVersion, requiredImages } from "./versions";
+import { compareVersions, formatVersion, requiredImages, type KubeVersion } from "./versions";
 
 export const JOIN_FLAGS: FlagSpecs = {
   config: { kind: "string" },
@@ -141,21 +142,34 @@ async function discover(ctx: KubeToolsContext, machine: NodeMachine, io: Command
   return cluster;
 }
 
-function preflightIssues(machine: NodeMachine, cluster: KubeCluster, p: JoinPlan): PreflightIssue[] {
+/**
+ * JoinNodeChecks (kubernetes cmd/kubeadm/app/preflight/checks.go): addCommonChecks with no Kubernetes
+ * version (so no conntrack check from kubeadm 1.32), Port-10250, and addIPv4Checks when the API server
+ * endpoint is an IPv4 address. A control-plane join also runs InitNodeChecks as a secondary control plane.
+ */
+function preflightIssues(machine: NodeMachine, cluster: KubeCluster, p: JoinPlan, host: { path: string; kubeadm: KubeVersion }): PreflightIssue[] {
   const issues: PreflightIssue[] = [];
+  if (p.controlPlane) {
+    issues.push(...portIssues(machine, [6443, KUBE_SCHEDULER_PORT, KUBE_CONTROLLER_MANAGER_PORT]));
+    if (cluster.etcd.mode === "stacked") issues.push(...portIssues(machine, ETCD_PORTS));
+  }
   if (!containerdActive(machine)) issues.push({ name: "CRI", message: "container runtime is not running: dial unix /var/run/containerd/containerd.sock: connect: no such file or directory" });
   for (const file of ["/etc/kubernetes/kubelet.conf", "/etc/kubernetes/pki/ca.crt"]) {
     if (machine.fs.exists(file)) issues.push({ name: `FileAvailable-${file.replace(/[/.]/g, "-")}`, message: `${file} already exists` });
   }
-  const kubelet = installedVersion(machine, "kubelet", KUBELET_PATHS);
+  issues.push(...inPathIssues(machine.fs, host.path, execChecks(host.kubeadm, undefined)));
+  const kubeletPath = lookPath(machine.fs, "kubelet", host.path);
+  const kubelet = kubeletPath ? installedVersion(machine, "kubelet", [kubeletPath]) : undefined;
   const cp = cluster.version;
-  if (!hasBinary(machine, KUBELET_PATHS) || !kubelet) {
+  if (!kubeletPath || !kubelet) {
     issues.push({ name: "KubeletVersion", message: "couldn't get kubelet version: cannot execute 'kubelet --version': executable file not found in $PATH" });
   } else if (kubelet.major > cp.major || (kubelet.major === cp.major && kubelet.minor > cp.minor)) {
     issues.push({ name: "KubeletVersion", message: `the kubelet version is higher than the control plane version. This is not a supported version skew and may lead to a malfunctional cluster. Kubelet version: "${formatVersion(kubelet).slice(1)}" Control plane version: "${formatVersion(cp).slice(1)}"` });
   } else if (kubelet.major === cp.major && kubelet.minor < cp.minor - 3) {
     issues.push({ name: "KubeletVersion", message: `Kubelet version "${formatVersion(kubelet).slice(1)}" is lower than kubeadm can support. Please upgrade kubelet` });
   }
+  issues.push(...portIssues(machine, [KUBELET_PORT]));
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(p.endpoint.replace(/:\d+$/, ""))) issues.push(...ipv4Issues(machine, host.kubeadm));
   if (p.controlPlane) {
     const manifests = machine.fs.list("/etc/kubernetes/manifests");
     if (manifests && manifests.length > 0) issues.push({ name: "DirAvailable--etc-kubernetes-manifests", message: "/etc/kubernetes/manifests is not empty" });
@@ -219,7 +233,7 @@ export async function kubeadmJoin(ctx: KubeToolsContext, args: string[], io: Com
   if (compareVersions(cluster.version, minimum) < 0) {
     throw phaseFailure("preflight", `this version of kubeadm only supports deploying clusters with the control plane version >= ${formatVersion(minimum)}. Current version: ${formatVersion(cluster.version)}`);
   }
-  const warnings = settlePreflight(preflightIssues(machine, cluster, p), p.ignored);
+  const warnings = settlePreflight(preflightIssues(machine, cluster, p, { path: io.env.PATH ?? "", kubeadm }), p.ignored);
   for (const w of warnings) io.stderr(w + "\n");
   io.stdout("[preflight] Reading configuration from the cluster...\n[preflight] FYI: You can look at this config file with 'kubectl -n kube-system get cm kubeadm-config -o yaml'\n");
   if (p.controlPlane) {

@@ -41,7 +41,9 @@ const sudo: Builtin = async (argv, ctx) => {
     err(ctx, `sudo: unknown user ${target}\nsudo: error initializing audit plugin sudoers_audit\n`);
     return 1;
   }
-  // sudo resets the environment (env_reset) unless -E; secure_path comes from /etc/sudoers.
+  // sudo resets the environment (env_reset) unless -E; secure_path from /etc/sudoers then replaces PATH,
+  // both to find the command and in the command's environment, even with -E (sudoers(5): secure_path,
+  // env_reset). `sudo env PATH=... cmd` is how a caller hands the command another PATH.
   const env: Record<string, string> = keepEnv ? { ...ctx.env } : { TERM: ctx.env.TERM ?? "dumb", LANG: ctx.env.LANG ?? "C.UTF-8" };
   Object.assign(env, { PATH: securePath(ctx), HOME: account.home, USER: target, LOGNAME: target, SUDO_USER: ctx.state.user, SHELL: account.shell });
   const state = newState({ user: target, home: account.home, env, cwd: ctx.state.cwd, arg0: "bash" });
@@ -57,7 +59,8 @@ const sudo: Builtin = async (argv, ctx) => {
 function securePath(ctx: ExecContext): string {
   const sudoers = ctx.interp.machine.fs.read("/etc/sudoers")?.toString("utf8") ?? "";
   const m = /^Defaults\s+secure_path\s*=\s*"?([^"\n]+)"?/m.exec(sudoers);
-  return m ? m[1].trim() : DEFAULT_PATH;
+  // Without secure_path sudo keeps the invoking user's PATH (sudoers(5), "Command environment").
+  return m ? m[1].trim() : (ctx.env.PATH ?? DEFAULT_PATH);
 }
 
 /** sh / bash: -c STRING [arg0 args], FILE [args], or the script on standard input (-s or no FILE). */

@@ -18,11 +18,26 @@ export interface ShellState {
   xtrace: boolean;
 }
 
-export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/opt/bin";
+/**
+ * The PATH a command starts with. Debian's OpenSSH is built with
+ * --with-default-path=/usr/local/bin:/usr/bin:/bin:/usr/games and
+ * --with-superuser-path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ * (salsa.debian.org/ssh-team/openssh, debian/rules; Debian's /etc/ssh/sshd_config says "This sshd was
+ * compiled with PATH=/usr/local/bin:/usr/bin:/bin:/usr/games"); pam_env adds nothing on a stock image (empty
+ * /etc/environment), and a non-interactive bash returns early from Debian's ~/.bashrc. Login shells get
+ * /etc/profile's (the same, plus /usr/local/games for users; not modelled: `bash -l` keeps these);
+ * systemd services (cloud-init) get the superuser value. No /opt/bin on any of them.
+ */
+export const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export const USER_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games";
+
+export function defaultPathFor(user: string): string {
+  return user === "root" ? DEFAULT_PATH : USER_PATH;
+}
 
 export function newState(opts: { user: string; home: string; env?: Record<string, string>; cwd?: string; arg0?: string; args?: string[] }): ShellState {
   const vars = new Map<string, string>([
-    ["PATH", DEFAULT_PATH],
+    ["PATH", defaultPathFor(opts.user)],
     ["HOME", opts.home],
     ["USER", opts.user],
     ["LOGNAME", opts.user],

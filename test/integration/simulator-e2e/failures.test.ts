@@ -57,7 +57,7 @@ describe("kubeadm join", () => {
     const realHash = /--discovery-token-ca-cert-hash\s+(sha256:[0-9a-f]{64})/.exec(cluster.joinCommand)?.[1];
     expect(realHash).toBeDefined();
     const wrong = cluster.joinCommand.replace(/sha256:[0-9a-f]{64}/, `sha256:${"0".repeat(64)}`);
-    const r = await spare().exec(`sudo ${wrong}`);
+    const r = await spare().exec(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ${wrong}`);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("couldn't validate the identity of the API Server");
     expect(r.stderr).toContain(`none of the public keys "${String(realHash)}" are pinned`);
@@ -66,20 +66,20 @@ describe("kubeadm join", () => {
   });
 
   test("a token past its TTL fails the join; kubeadm token list no longer shows it", async () => {
-    const shortLived = (await control().run("sudo kubeadm token create --ttl 1s --print-join-command")).trim();
+    const shortLived = (await control().run("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm token create --ttl 1s --print-join-command")).trim();
     const tokenId = /--token\s+([a-z0-9]{6})\./.exec(shortLived)?.[1];
     expect(tokenId).toBeDefined();
     // TTLs are wall-clock time in the simulator (clock.now() is real), so wait the real second.
     await new Promise((r) => setTimeout(r, 1500));
-    const list = await control().run("sudo kubeadm token list");
+    const list = await control().run("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm token list");
     expect(list).not.toContain(`${String(tokenId)}.`);
-    const r = await spare().exec(`sudo ${shortLived}`, { timeoutMs: 20_000 });
+    const r = await spare().exec(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ${shortLived}`, { timeoutMs: 20_000 });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`token id "${String(tokenId)}" is invalid for this cluster or it has expired`);
   });
 
   test("after the failed attempts a valid join still works and the node becomes Ready", async () => {
-    await spare().run(`sudo ${cluster.joinCommand}`, { timeoutMs: 20_000 });
+    await spare().run(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ${cluster.joinCommand}`, { timeoutMs: 20_000 });
     const nodes = await waitForReadyNodes(cluster.kubeconfigPath, 3);
     expect(nodes.map((n) => n.name)).toContain(cluster.infra.nodes[2].name);
   });
@@ -101,13 +101,13 @@ describe("kubeadm upgrade", () => {
     await ssh.run(`sudo mount -o ro /dev/sr0 ${MOUNT_POINT}`);
     await ssh.run(`sudo install -m 0755 ${MOUNT_POINT}/k8s/kubeadm /opt/bin/kubeadm`);
     await ssh.run(`sudo umount ${MOUNT_POINT}`);
-    expect((await ssh.run("kubeadm version -o short")).trim()).toBe(`v${target.version}`);
+    expect((await ssh.run("/opt/bin/kubeadm version -o short")).trim()).toBe(`v${target.version}`);
 
-    const r = await ssh.exec(`sudo kubeadm upgrade apply v${target.version} --yes`);
+    const r = await ssh.exec(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm upgrade apply v${target.version} --yes`);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`Specified version to upgrade to "v${target.version}" is too high; kubeadm can upgrade only 1 minor version at a time`);
     // The cluster did not move.
-    const version = await ssh.run("sudo kubectl --kubeconfig /etc/kubernetes/admin.conf version -o json");
+    const version = await ssh.run("sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf version -o json");
     expect(z.object({ serverVersion: z.object({ gitVersion: z.string() }) }).parse(JSON.parse(version)).serverVersion.gitVersion).toBe(`v${from}`);
   });
 });

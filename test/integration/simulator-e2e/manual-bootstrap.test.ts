@@ -41,7 +41,7 @@ test("the ISO install leaves every binary, unit and image the manifest names on 
   const version = cluster.infra.iso.version;
   expect(cluster.manifest.kubernetesVersion).toBe(version);
   for (const ssh of cluster.sessions) {
-    expect((await ssh.run("kubeadm version -o short")).trim()).toBe(`v${version}`);
+    expect((await ssh.run("/opt/bin/kubeadm version -o short")).trim()).toBe(`v${version}`);
     expect((await ssh.run("/opt/bin/kubelet --version")).trim()).toBe(`Kubernetes v${version}`);
     const images = (await ssh.run("sudo ctr -n k8s.io images ls -q")).trim().split("\n");
     for (const image of cluster.manifest.images) expect(images).toContain(normalizeImageRef(image.name));
@@ -124,12 +124,14 @@ test("the audit holds every command typed over SSH, with the join token redacted
   const token = /--token\s+(\S+)/.exec(cluster.joinCommand)?.[1];
   expect(token).toMatch(/^[a-z0-9]{6}\.[a-z0-9]{16}$/);
   const typed = sim.audit.records({ kind: "node" }).filter((r) => r.source === "ssh");
-  const init = typed.filter((r) => r.argv?.[1] === "kubeadm" && r.argv[2] === "init");
+  // Typed as `sudo env PATH=/opt/bin:... kubeadm init ...` (Debian's secure_path has no /opt/bin).
+  const kubeadmVerb = (r: { argv?: string[] }): string | undefined => (r.argv?.slice(0, 3).join(" ").startsWith("sudo env PATH=/opt/bin:") && r.argv[3] === "kubeadm" ? r.argv[4] : undefined);
+  const init = typed.filter((r) => kubeadmVerb(r) === "init");
   expect(init).toHaveLength(1);
   expect(init[0]).toMatchObject({ node: cluster.infra.nodes[0].name, user: "cloud", exitCode: 0 });
   expect(init[0].argv).toEqual(expect.arrayContaining(["--control-plane-endpoint", `${cluster.infra.publicIp.address}:6443`, "--upload-certs"]));
 
-  const joins = typed.filter((r) => r.argv?.[1] === "kubeadm" && r.argv[2] === "join");
+  const joins = typed.filter((r) => kubeadmVerb(r) === "join");
   expect(joins.map((r) => r.node).sort()).toEqual(cluster.infra.nodes.slice(1).map((n) => n.name).sort());
   for (const j of joins) {
     expect(j.exitCode).toBe(0);
@@ -139,7 +141,7 @@ test("the audit holds every command typed over SSH, with the join token redacted
   // Every install step of docs/binaries-iso.md ran on every node.
   for (const node of cluster.infra.nodes) {
     const mine = typed.filter((r) => r.node === node.name).map((r) => (r.argv ?? []).join(" "));
-    expect(mine).toEqual(expect.arrayContaining([expect.stringMatching(/^blkid -o device -t LABEL=CDROM$/), expect.stringMatching(/^sudo systemctl enable --now kubelet$/)]));
+    expect(mine).toEqual(expect.arrayContaining([expect.stringMatching(/^sudo blkid -o device -t LABEL=CDROM$/), expect.stringMatching(/^sudo systemctl enable --now kubelet$/)]));
     expect(mine.filter((c) => c.startsWith("sudo ctr -n k8s.io images import"))).toHaveLength(cluster.manifest.images.length);
   }
 });

@@ -109,7 +109,7 @@ test("kubelet-fail: systemctl cannot start the kubelet and kubeadm init fails wa
   try {
     await expect(installFromIso(ssh)).rejects.toThrow(/systemctl enable --now kubelet.*Job for kubelet.service failed/s);
     expect((await ssh.exec("systemctl is-active kubelet")).stdout.trim()).not.toBe("active");
-    const init = await ssh.exec(`sudo kubeadm init --control-plane-endpoint ${infra.publicIp.address}:6443 --apiserver-cert-extra-sans ${infra.publicIp.address}`, { timeoutMs: 20_000 });
+    const init = await ssh.exec(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm init --control-plane-endpoint ${infra.publicIp.address}:6443 --apiserver-cert-extra-sans ${infra.publicIp.address}`, { timeoutMs: 20_000 });
     expect(init.code).not.toBe(0);
     expect(init.stdout + init.stderr).toMatch(/kubelet is not (healthy|running)/);
     expect(init.stderr).toContain("wait-control-plane");

@@ -39,7 +39,7 @@ describe("simulated node: installing from a binaries ISO over SSH", () => {
       if (r.code !== 0) throw new Error(`${cmd} → ${r.code}: ${r.stderr}`);
       return r.stdout;
     };
-    expect(await sh("blkid -o device -t LABEL=CDROM")).toBe("/dev/sr0\n");
+    expect(await sh("sudo blkid -o device -t LABEL=CDROM")).toBe("/dev/sr0\n");
     await sh("sudo mkdir -p /mnt/k8sdisk && sudo mount -o ro /dev/sr0 /mnt/k8sdisk");
     const manifest = JSON.parse(await sh("cat /mnt/k8sdisk/manifest.json")) as { kubernetesVersion: string; files: Record<string, string>; images: { file: string; name: string }[] };
     expect(manifest.kubernetesVersion).toBe("1.31.4");
@@ -55,7 +55,7 @@ describe("simulated node: installing from a binaries ISO over SSH", () => {
     expect(await sh("ls /opt/cni/bin | grep -c .")).not.toBe("0\n");
     expect(await sh("head -n 1 /opt/bin/kubeadm")).toBe("# kubeadm v1.31.4 (cloudstack-sim stand-in)\n");
     expect(await sh("stat -c %a /opt/bin/kubeadm /opt/bin/etcd")).toBe("755\n755\n");
-    expect(await sh("sudo crictl images -q | wc -l")).toBe(`${manifest.images.length}\n`);
+    expect(await sh("sudo /opt/bin/crictl images -q | wc -l")).toBe(`${manifest.images.length}\n`);
     expect(await sh("sudo systemctl is-enabled kubelet || true")).toBe("disabled\n");
     expect((await exec(client, "test -e /mnt/k8sdisk/manifest.json")).code).toBe(1);
     client.end();

@@ -87,7 +87,7 @@ describe("step builders", () => {
 
   it("kubeadmInit uses the config file and uploads certs", () => {
     expect(c.kubeadmInit({ configPath: "/etc/kubernetes/kubeadm-config.yaml" }).command).toBe(
-      "sudo /opt/bin/kubeadm init --config /etc/kubernetes/kubeadm-config.yaml --upload-certs",
+      "sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm init --config /etc/kubernetes/kubeadm-config.yaml --upload-certs",
     );
   });
 
@@ -95,7 +95,7 @@ describe("step builders", () => {
   it("kubeadmJoin (worker) pins the CA and redacts the token in display", () => {
     const j = c.kubeadmJoin({ endpoint: "203.0.113.5:6443", token: "abcdef.0123456789abcdef", caCertHash: hash, nodeName: "c-node-1" });
     expect(j.command).toBe(
-      `sudo /opt/bin/kubeadm join 203.0.113.5:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${hash} --node-name c-node-1 --cri-socket unix:///run/containerd/containerd.sock`,
+      `sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm join 203.0.113.5:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash ${hash} --node-name c-node-1 --cri-socket unix:///run/containerd/containerd.sock`,
     );
     expect(j.display).not.toContain("abcdef.0123456789abcdef");
     expect(j.display).toContain("--token <redacted>");
@@ -113,23 +113,23 @@ describe("step builders", () => {
   });
 
   it("kubeadm token / upload-certs / upgrade builders", () => {
-    expect(c.kubeadmTokenCreate().command).toBe("sudo /opt/bin/kubeadm token create --print-join-command --ttl 2h");
+    expect(c.kubeadmTokenCreate().command).toBe("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm token create --print-join-command --ttl 2h");
     expect(c.kubeadmUploadCerts({ configPath: "/etc/kubernetes/kubeadm-config.yaml" }).command).toBe(
-      "sudo /opt/bin/kubeadm init phase upload-certs --upload-certs --config /etc/kubernetes/kubeadm-config.yaml",
+      "sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm init phase upload-certs --upload-certs --config /etc/kubernetes/kubeadm-config.yaml",
     );
     const key = "c".repeat(64);
     const u = c.kubeadmUploadCerts({ certificateKey: key });
     expect(u.command).toContain(`--certificate-key ${key}`);
     expect(u.display).not.toContain(key);
-    expect(c.kubeadmUpgradeApply("1.31.5").command).toBe("sudo /opt/bin/kubeadm upgrade apply -y v1.31.5");
-    expect(c.kubeadmUpgradeNode().command).toBe("sudo /opt/bin/kubeadm upgrade node");
+    expect(c.kubeadmUpgradeApply("1.31.5").command).toBe("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm upgrade apply -y v1.31.5");
+    expect(c.kubeadmUpgradeNode().command).toBe("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm upgrade node");
   });
 
   it("kubectl builders use the admin kubeconfig", () => {
-    expect(c.kubectlGetNodesJson().command).toBe("sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json");
-    expect(c.kubectlApply("/etc/kubernetes/cks/network.yaml").command).toBe("sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/kubernetes/cks/network.yaml");
+    expect(c.kubectlGetNodesJson().command).toBe("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes -o json");
+    expect(c.kubectlApply("/etc/kubernetes/cks/network.yaml").command).toBe("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf apply -f /etc/kubernetes/cks/network.yaml");
     expect(c.kubectlAnnotate("node", "n1", { "cks.example/owner": "a b" }).command).toBe(
-      "sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf annotate --overwrite node n1 'cks.example/owner=a b'",
+      "sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf annotate --overwrite node n1 'cks.example/owner=a b'",
     );
     expect(c.kubectlDrain("n1").argv).toEqual(expect.arrayContaining(["drain", "n1", "--ignore-daemonsets"]));
     expect(c.kubectlDeleteNode("n1").argv.slice(-2)).toEqual(["n1", "--ignore-not-found"]);
@@ -142,5 +142,32 @@ describe("step builders", () => {
 
   it("chain refuses two stdin readers", () => {
     expect(() => c.chain(c.writeFile("/a", "x"), c.writeFile("/b", "y"))).toThrow(/stdin/);
+  });
+});
+
+describe("kubeadm's PATH under sudo", () => {
+  // Debian's secure_path has no /opt/bin, and sudo replaces PATH with it; kubeadm's preflight looks up
+  // kubelet, crictl, conntrack, ip, iptables, mount and nsenter on PATH. So the PATH goes after sudo.
+  test("every kubeadm and kubectl step runs as `sudo env PATH=/opt/bin:<secure_path>`", () => {
+    const steps = [
+      c.kubeadmInit({ configPath: "/etc/kubernetes/kubeadm-config.yaml" }),
+      c.kubeadmTokenCreate(),
+      c.kubeadmUploadCerts({ certificateKey: "a".repeat(64) }),
+      c.kubeadmReset(),
+      c.kubeadmUpgradeApply("1.31.5"),
+      c.kubeadmUpgradeNode(),
+      c.kubectlGetNodesJson(),
+    ];
+    for (const step of steps) {
+      expect(step.command.startsWith("sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kube")).toBe(true);
+      expect(step.display.startsWith("sudo env PATH=/opt/bin:")).toBe(true);
+    }
+    expect(c.KUBE_PATH.split(":")).toEqual(["/opt/bin", ...c.SUDO_SECURE_PATH.split(":")]);
+  });
+
+  test("a PATH that needs quoting is quoted as one argument", () => {
+    const step = c.nodeCommand(["kubeadm", "version"], { sudo: true, path: "/opt/my bin:/usr/bin" });
+    expect(step.command).toBe("sudo env 'PATH=/opt/my bin:/usr/bin' kubeadm version");
+    expect(step.argv).toEqual(["kubeadm", "version"]);
   });
 });

@@ -59,6 +59,9 @@ class MemFs implements NodeFs {
   chown() {}
 }
 
+/** The PATH the provider runs kubeadm with: /opt/bin first, then Debian's secure_path. */
+export const KUBE_PATH = "/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 export class TestClock implements SimClock {
   readonly scale = 0;
   offset = 0;
@@ -163,8 +166,14 @@ export class World {
       this.env.faults,
       this.env.fabric,
     );
-    for (const tool of ["kubeadm", "kubectl"]) m.fs.write(`/opt/bin/${tool}`, `# ${tool} v${version} (cloudstack-sim stand-in)\n`);
-    m.fs.write("/opt/bin/kubelet", `# kubelet v${opts.kubelet ?? version} (cloudstack-sim stand-in)\n`);
+    for (const tool of ["kubeadm", "kubectl"]) m.fs.write(`/opt/bin/${tool}`, `# ${tool} v${version} (cloudstack-sim stand-in)\n`, { mode: 0o755 });
+    m.fs.write("/opt/bin/kubelet", `# kubelet v${opts.kubelet ?? version} (cloudstack-sim stand-in)\n`, { mode: 0o755 });
+    // What the base image and the provider's install leave behind: the host tools kubeadm's preflight
+    // looks up on PATH (checks_linux.go addExecChecks), crictl from the ISO, and IPv4 forwarding on.
+    for (const tool of ["ip", "iptables", "conntrack", "ebtables", "ethtool", "tc"]) m.fs.write(`/usr/sbin/${tool}`, `# ${tool} (cloudstack-sim stand-in)\n`, { mode: 0o755 });
+    for (const tool of ["mount", "nsenter", "touch", "socat"]) m.fs.write(`/usr/bin/${tool}`, `# ${tool} (cloudstack-sim stand-in)\n`, { mode: 0o755 });
+    m.fs.write("/opt/bin/crictl", "# crictl v1.31.1 (cloudstack-sim stand-in)\n", { mode: 0o755 });
+    m.ext.set("kernel", { modules: new Set(["overlay", "br_netfilter"]), sysctl: new Map([["net.ipv4.ip_forward", "1"], ["net.bridge.bridge-nf-call-iptables", "1"]]), swap: false });
     m.services.set("containerd", { active: "active", enabled: true });
     if (opts.images !== false) m.ext.set("containerd.images", new Set(imagesFor(version)));
     this.machines.set(m.spec.vmId, m);
@@ -172,7 +181,7 @@ export class World {
   }
 
   installBinary(m: TestMachine, tool: string, version: string) {
-    m.fs.write(`/opt/bin/${tool}`, `# ${tool} v${version} (cloudstack-sim stand-in)\n`);
+    m.fs.write(`/opt/bin/${tool}`, `# ${tool} v${version} (cloudstack-sim stand-in)\n`, { mode: 0o755 });
   }
 
   async run(m: TestMachine, line: string, opts: { user?: string; stdin?: string; env?: Record<string, string> } = {}): Promise<RunResult> {
@@ -188,7 +197,7 @@ export class World {
       stdin: Buffer.from(opts.stdin ?? ""),
       stdout: (d) => (stdout += d.toString()),
       stderr: (d) => (stderr += d.toString()),
-      env: { HOME: user === "root" ? "/root" : `/home/${user}`, ...(opts.env ?? {}) },
+      env: { HOME: user === "root" ? "/root" : `/home/${user}`, PATH: KUBE_PATH, ...(opts.env ?? {}) },
       cwd: "/root",
       user,
       signal: new AbortController().signal,

@@ -43,6 +43,7 @@ describe("kube tools on a SimMachine", () => {
     serviceState(m, "containerd").active = "active";
     m.fs.mkdirp("/opt/bin");
     for (const tool of ["kubeadm", "kubelet", "kubectl"]) m.fs.write(`/opt/bin/${tool}`, `# ${tool} v1.31.4 (cloudstack-sim stand-in)\n`, { mode: 0o755 });
+    m.fs.write("/opt/bin/crictl", "# crictl v1.31.1 (cloudstack-sim stand-in)\n", { mode: 0o755 });
     m.ext.set("containerd.images", new Set(imagesFor("1.31.4")));
     machines.push(m);
     return m;
@@ -52,10 +53,25 @@ describe("kube tools on a SimMachine", () => {
     await closeKubeTools(env);
   });
 
+  // The stock image's kubeadm warnings (ebtables, ethtool, socat are not on it); nothing else.
+  const stockWarnings = ["ebtables", "ethtool", "socat"].map((t) => `\t[WARNING FileExisting-${t}]: ${t} not found in system path\n`).join("");
+  const KUBEADM = "sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /opt/bin/kubeadm";
+
+  test("sudo /opt/bin/kubeadm on a stock image: secure_path lacks /opt/bin, so preflight cannot find the kubelet", async () => {
+    const cp = machine("cp-0", "10.1.1.9");
+    const init = await cp.exec("sudo /opt/bin/kubeadm init --token abcdef.0123456789abcdef --token-ttl 0", { user: "cloud" });
+    expect(init.code).toBe(1);
+    expect(init.stderr).toContain("[ERROR KubeletVersion]: couldn't get kubelet version: cannot execute 'kubelet --version': executable file not found in $PATH");
+    expect(init.stderr).toContain("[ERROR FileContent--proc-sys-net-ipv4-ip_forward]: /proc/sys/net/ipv4/ip_forward contents are not set to 1");
+    expect(init.stderr).toContain("[WARNING FileExisting-crictl]: crictl not found in system path");
+    expect(cp.fs.exists("/etc/kubernetes/admin.conf")).toBe(false);
+  });
+
   test("sudo kubeadm init, join from a second VM, kubectl through the shell", async () => {
     const cp = machine("cp-1", "10.1.1.10");
-    const init = await cp.exec("sudo /opt/bin/kubeadm init --token abcdef.0123456789abcdef --token-ttl 0", { user: "cloud" });
-    expect(init.stderr).toBe("");
+    expect((await cp.exec("sudo sysctl -w net.ipv4.ip_forward=1", { user: "cloud" })).code).toBe(0);
+    const init = await cp.exec(`${KUBEADM} init --token abcdef.0123456789abcdef --token-ttl 0`, { user: "cloud" });
+    expect(init.stderr).toBe(stockWarnings);
     expect(init.code).toBe(0);
     const notRoot = await cp.exec("/opt/bin/kubeadm token create --print-join-command", { user: "cloud" });
     expect(notRoot.code).toBe(1);
@@ -65,8 +81,14 @@ describe("kube tools on a SimMachine", () => {
     const join = await cp.exec("sudo /opt/bin/kubeadm token create --print-join-command", { user: "cloud" });
     expect(join.code).toBe(0);
     const w = machine("w-1", "10.1.1.11");
-    const joined = await w.exec(`sudo ${join.stdout.trim().replace(/^kubeadm/, "/opt/bin/kubeadm")}`, { user: "cloud" });
-    expect(joined.stderr).toBe("");
+    const joinLine = join.stdout.trim().replace(/^kubeadm/, "/opt/bin/kubeadm");
+    const refused = await w.exec(`sudo ${joinLine}`, { user: "cloud" });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("[ERROR FileContent--proc-sys-net-ipv4-ip_forward]");
+    expect(refused.stderr).toContain("[ERROR KubeletVersion]");
+    await w.exec("sudo sysctl -w net.ipv4.ip_forward=1", { user: "cloud" });
+    const joined = await w.exec(`sudo env PATH=/opt/bin:/usr/sbin:/usr/bin:/sbin:/bin ${joinLine}`, { user: "cloud" });
+    expect(joined.stderr).toBe(stockWarnings);
     expect(joined.code).toBe(0);
     const nodes = await cp.exec("sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf get nodes | grep -c NotReady", { user: "cloud" });
     expect(nodes.stdout.trim()).toBe("2");

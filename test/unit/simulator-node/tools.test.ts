@@ -53,7 +53,11 @@ describe("node base tools", () => {
     expect((await m.run("kubeadm version")).code).toBe(127);
     m.fs.mkdirp("/opt/bin");
     m.fs.write("/opt/bin/kubeadm", "# kubeadm v1.31.4 (cloudstack-sim stand-in)\n", { mode: 0o755 });
-    const r = await m.run("sudo kubeadm version", { user: "cloud" });
+    // Debian's secure_path has no /opt/bin: sudo does not find it there (sudo exits 1, not 127).
+    const bare = await m.run("sudo kubeadm version", { user: "cloud" });
+    expect(bare).toEqual({ code: 1, stdout: "", stderr: "sudo: kubeadm: command not found\n" });
+    expect(seen).toBeUndefined();
+    const r = await m.run("sudo env PATH=/opt/bin:/usr/bin kubeadm version", { user: "cloud" });
     expect(r.stdout).toBe("kubeadm version: v1.31.4\n");
     expect(seen).toBe("1.31.4");
   });
@@ -159,12 +163,14 @@ describe("node base tools", () => {
     const m = shellMachine();
     const before = await m.run("sysctl -w net.bridge.bridge-nf-call-iptables=1");
     expect(before.code).toBe(255);
-    expect((await m.run("modprobe overlay", { user: "cloud" })).code).toBe(1);
+    // /usr/sbin is not on a non-root user's PATH (Debian's sshd default path), so name it in full.
+    expect(await m.run("modprobe overlay", { user: "cloud" })).toEqual({ code: 127, stdout: "", stderr: "bash: modprobe: command not found\n" });
+    expect((await m.run("/usr/sbin/modprobe overlay", { user: "cloud" })).code).toBe(1);
     expect((await m.run("modprobe overlay && modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1")).stdout).toBe("net.bridge.bridge-nf-call-iptables = 1\n");
     m.fs.write("/etc/sysctl.d/k8s.conf", "net.ipv4.ip_forward = 1\n");
     expect((await m.run("sysctl --system")).stdout).toContain("net.ipv4.ip_forward = 1");
     expect((await m.run("sysctl -n net.ipv4.ip_forward")).stdout).toBe("1\n");
-    expect((await m.run("swapoff -a", { user: "cloud" })).code).toBe(1);
+    expect((await m.run("/usr/sbin/swapoff -a", { user: "cloud" })).code).toBe(1);
     expect((await m.run("swapoff -a")).code).toBe(0);
   });
 
