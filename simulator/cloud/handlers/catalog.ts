@@ -12,32 +12,36 @@ function nameMatches(params: Params, name: string): boolean {
 export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandler> {
   const seed = ctx.seed;
   return {
-    listZones: (params) => ({
-      kind: "list",
-      entityKey: "zone",
-      items: seed.zones
-        .filter((z) => basicFilter(params, z, [z.name]) && nameMatches(params, z.name))
-        .filter((z) => params["networktype"] === undefined || params["networktype"] === z.networktype)
-        .filter((z) => !bool(params, "available") || z.allocationstate === "Enabled")
-        .map((z) => ({
-          id: z.id,
-          name: z.name,
-          networktype: z.networktype,
-          allocationstate: z.allocationstate,
-          securitygroupsenabled: false,
-          localstorageenabled: false,
-          dhcpprovider: "VirtualRouter",
-          dns1: "8.8.8.8",
-          internaldns1: "10.0.0.2",
-          guestcidraddress: "10.1.0.0/16",
-          type: "Core",
-          ismultiarch: false,
-          routedmodeenabled: false,
-          tags: [],
-        })),
-    }),
+    listZones: (params) => {
+      ctx.checkListIds("listZones", params, { id: [seed.zones] });
+      return {
+        kind: "list",
+        entityKey: "zone",
+        items: seed.zones
+          .filter((z) => basicFilter(params, z, [z.name]) && nameMatches(params, z.name))
+          .filter((z) => params["networktype"] === undefined || params["networktype"] === z.networktype)
+          .filter((z) => !bool(params, "available") || z.allocationstate === "Enabled")
+          .map((z) => ({
+            id: z.id,
+            name: z.name,
+            networktype: z.networktype,
+            allocationstate: z.allocationstate,
+            securitygroupsenabled: false,
+            localstorageenabled: false,
+            dhcpprovider: "VirtualRouter",
+            dns1: "8.8.8.8",
+            internaldns1: "10.0.0.2",
+            guestcidraddress: "10.1.0.0/16",
+            type: "Core",
+            ismultiarch: false,
+            routedmodeenabled: false,
+            tags: [],
+          })),
+      };
+    },
 
     listServiceOfferings: (params) => {
+      ctx.checkListIds("listServiceOfferings", params, { id: [seed.serviceOfferings] });
       const cpu = int(params, "listServiceOfferings", "cpunumber");
       const mem = int(params, "listServiceOfferings", "memory");
       return {
@@ -109,6 +113,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
     }),
 
     listTemplates: (params, caller) => {
+      ctx.checkListIds("listTemplates", params, { id: [seed.templates] });
       const filter = params["templatefilter"];
       const known = ["featured", "self", "selfexecutable", "sharedexecutable", "executable", "community", "all"];
       if (filter === undefined) throw paramError("Unable to execute API command listtemplates due to missing parameter templatefilter");

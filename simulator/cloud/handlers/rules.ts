@@ -321,6 +321,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
   }
 
   function lister<T extends { id: string; accountId: string; ipId: string }>(
+    command: string,
     map: Map<string, T>,
     entityKey: string,
     tagType: string,
@@ -328,6 +329,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     extra: (r: T, params: Params) => boolean = () => true,
   ): CommandHandler {
     return (params, caller) => {
+      ctx.checkListIds(command, params, { id: [map], ipaddressid: [w.publicIps], publicipid: [w.publicIps], networkid: [w.networks], virtualmachineid: [w.vms] });
       const inScope = ctx.listScope(caller, params);
       const byTag = ctx.tagFilter(params, tagType);
       const items = [...map.values()]
@@ -345,15 +347,16 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
   return {
     createFirewallRule,
     deleteFirewallRule: deleter("deleteFirewallRule", w.firewallRules as Map<string, FirewallRuleRecord & { firewallRuleId?: string }>, "FirewallRule", "FirewallRule"),
-    listFirewallRules: lister(w.firewallRules, "firewallrule", "FirewallRule", (r) => renderFirewallRule(ctx, r)),
+    listFirewallRules: lister("listFirewallRules", w.firewallRules, "firewallrule", "FirewallRule", (r) => renderFirewallRule(ctx, r)),
     createPortForwardingRule,
     deletePortForwardingRule: deleter("deletePortForwardingRule", w.portForwardingRules, "PortForwardingRule", "PortForwardingRule"),
-    listPortForwardingRules: lister(w.portForwardingRules, "portforwardingrule", "PortForwardingRule", (r) => renderPortForwardingRule(ctx, r)),
+    listPortForwardingRules: lister("listPortForwardingRules", w.portForwardingRules, "portforwardingrule", "PortForwardingRule", (r) => renderPortForwardingRule(ctx, r)),
     createLoadBalancerRule,
     assignToLoadBalancerRule,
     removeFromLoadBalancerRule,
     deleteLoadBalancerRule: deleter("deleteLoadBalancerRule", w.loadBalancerRules, "LoadBalancer", "LoadBalancerRule"),
     listLoadBalancerRules: lister(
+      "listLoadBalancerRules",
       w.loadBalancerRules,
       "loadbalancerrule",
       "LoadBalancer",

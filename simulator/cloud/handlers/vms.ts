@@ -356,6 +356,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
   };
 
   const listVirtualMachines: CommandHandler = (params, caller) => {
+    ctx.checkListIds("listVirtualMachines", params, { id: [vms], networkid: [ctx.world.networks], isoid: [ctx.world.isos], templateid: [ctx.seed.templates] });
     const inScope = ctx.listScope(caller, params);
     const byTag = ctx.tagFilter(params, "UserVm");
     const state = params["state"];
