@@ -9,6 +9,9 @@ function nameMatches(params: Params, name: string): boolean {
   return params["name"] === undefined || params["name"] === name;
 }
 
+/** "System Offering For Software Router": the offering a network's virtual router runs with. */
+const VIRTUAL_ROUTER_OFFERING_ID = "b1000000-0000-4000-8000-000000000190";
+
 export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandler> {
   const seed = ctx.seed;
   return {
@@ -212,6 +215,12 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
           supportspublicaccess: false,
           supportsinternallb: false,
           internetprotocol: "IPv4",
+          // The virtual router's system offering and the offering's rate in Mbit/s: the rate comes
+          // from network.throttling.rate (default 200) when the offering sets none
+          // (server/src/main/java/com/cloud/api/query/dao/NetworkOfferingJoinDaoImpl.java,
+          // NetworkModelImpl.getNetworkRate).
+          serviceofferingid: VIRTUAL_ROUTER_OFFERING_ID,
+          networkrate: Number(ctx.setting("network.throttling.rate") ?? "200"),
         })),
     }),
   };

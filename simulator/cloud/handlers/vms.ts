@@ -143,6 +143,8 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       displayName: params["displayname"] ?? name,
       instanceNumber: ctx.world.nextInstance++,
       accountId,
+      // An admin deploying for another account acts as that account's user, as the VM's owner is.
+      userId: accountId === caller.accountId ? caller.userId : undefined,
       zoneId,
       templateId: template.id,
       serviceOfferingId: offering.id,

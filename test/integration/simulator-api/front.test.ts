@@ -208,7 +208,8 @@ describe("async jobs", () => {
       jobstatus: 1,
       jobresultcode: 0,
       jobresulttype: "object",
-      jobresult: { virtualmachine: { id, name: "web-1", state: "Running" } },
+      // The entity was rendered while its own job was pending, so it carries that job (UserVmJoinDaoImpl).
+      jobresult: { virtualmachine: { id, name: "web-1", state: "Running", jobid, jobstatus: 0 } },
       jobinstancetype: "VirtualMachine",
       jobinstanceid: id,
       accountid: "acc-user",

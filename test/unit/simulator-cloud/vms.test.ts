@@ -27,7 +27,8 @@ describe("deployVirtualMachine", () => {
     const vm = job.entity as any;
     expect(job.entityKey).toBe("virtualmachine");
     expect(vm).toMatchObject({ id: submit.work.entityId, name: "node-1", displayname: "node-1", state: "Running", cpunumber: 2, memory: 4096, keypairs: "k1", account: "k8s-user" });
-    expect(vm.nic[0]).toMatchObject({ networkid: net.id, isdefault: true, type: "Isolated" });
+    expect(vm.nic[0]).toMatchObject({ networkid: net.id, isdefault: true, type: "Isolated", secondaryip: [], extradhcpoption: [] });
+    expect(vm).toMatchObject({ userid: SEED_IDS.users.user, username: "k8s-user" });
     const spec = sim.nodes.started[0];
     expect(spec.vmId).toBe(vm.id);
     expect(spec.guestIp).toBe(vm.nic[0].ipaddress);
