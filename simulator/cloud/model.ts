@@ -11,6 +11,8 @@ export const VmSchema = z.object({
   displayName: str,
   instanceNumber: z.number().int(),
   accountId: str,
+  /** VMInstanceVO.isDynamicallyScalable, fixed at deploy; older snapshots have none (false). */
+  dynamicallyScalable: z.boolean().optional(),
   /** The user who deployed it (user_vm_view.user_id); older snapshots have none. */
   userId: opt,
   zoneId: str,

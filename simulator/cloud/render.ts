@@ -63,7 +63,7 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
     keypairs: vm.keypairs.length > 0 ? vm.keypairs.join(",") : undefined,
     details: vm.details,
     displayvm: true,
-    isdynamicallyscalable: false,
+    isdynamicallyscalable: vm.dynamicallyScalable ?? false,
     deleteprotection: vm.deleteProtection,
     userdata: opts.withUserData ? vm.userData : undefined,
     userdataid: userData?.id,
