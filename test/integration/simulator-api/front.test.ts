@@ -1,3 +1,4 @@
+import type { CommandHandler } from "../../../simulator/contracts";
 import { ADMIN, USER } from "./fakeCloud";
 import { call, sign, waitForJob } from "./client";
 import { startHarness, type Harness } from "./harness";
@@ -97,6 +98,15 @@ describe("dispatch and parameters", () => {
       expect(ok.status).toBe(200);
       // Recorded in the audit, as CloudStack's ParamGenericValidationWorker logs them.
       expect(lax.audit.records({ kind: "api", command: "listZones" })[0]).toMatchObject({ status: 200, ignoredParams: ["listall"] });
+      // ...and never handed to the command, as no @Parameter field receives them.
+      let seen: Record<string, string> = {};
+      (lax.cloud.handlers as Record<string, CommandHandler>).listZones = (params) => {
+        seen = params;
+        return { kind: "list", entityKey: "zone", items: [] };
+      };
+      expect((await call(lax.server.apiUrl, USER, "listZones", { listall: "true", name: "Zone 1" })).status).toBe(200);
+      expect(seen).toMatchObject({ name: "Zone 1" });
+      expect(seen).not.toHaveProperty("listall");
     } finally {
       await lax.close();
     }
