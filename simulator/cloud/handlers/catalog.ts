@@ -215,10 +215,10 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
           supportspublicaccess: false,
           supportsinternallb: false,
           internetprotocol: "IPv4",
-          // The virtual router's system offering and the offering's rate in Mbit/s: the rate comes
-          // from network.throttling.rate (default 200) when the offering sets none
-          // (server/src/main/java/com/cloud/api/query/dao/NetworkOfferingJoinDaoImpl.java,
-          // NetworkModelImpl.getNetworkRate).
+          // Always sent: the offering's rate in Mbit/s (network.throttling.rate, default 200, when the
+          // offering sets none) and its router's system offering, the default router offering when it
+          // names none (server/src/main/java/com/cloud/api/ApiResponseHelper.java,
+          // createNetworkOfferingResponse; NetworkModelImpl.getNetworkRate).
           serviceofferingid: VIRTUAL_ROUTER_OFFERING_ID,
           networkrate: Number(ctx.setting("network.throttling.rate") ?? "200"),
         })),
