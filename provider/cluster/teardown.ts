@@ -14,6 +14,7 @@ import { scoped } from "./phases/validate";
 import type { Progress } from "./progress";
 import { pollUntil, withRetry } from "./retry";
 import { ownedBy } from "./tags";
+import { listAllOrGone } from "./listGone";
 
 export interface TeardownTarget {
   clusterId: string;
@@ -56,21 +57,21 @@ export async function teardownCluster(api: CloudApi, target: TeardownTarget, dea
   const rulesAndIp = async (): Promise<void> => {
     let ip = await findClusterIp(ctx);
     if (!ip && target.ipAddressId) {
-      const known = parseList(PublicIpSchema, await api.listAll("listPublicIpAddresses", { ...scoped(ctx.inputs, {}), id: target.ipAddressId }, "publicipaddress"), "listPublicIpAddresses");
+      const known = parseList(PublicIpSchema, await listAllOrGone(api, "listPublicIpAddresses", { ...scoped(ctx.inputs, {}), id: target.ipAddressId }, "publicipaddress"), "listPublicIpAddresses");
       ip = known[0];
     }
     if (!ip) return;
     const ipId = ip.id;
     // Everything on our dedicated IP is ours: rules are tagged, or (interrupted run) untagged on our IP.
     const mine = (tags: { key: string; value: string }[]): boolean => tags.length === 0 || ownedBy(target.clusterId, tags);
-    const lbs = parseList(LoadBalancerRuleSchema, await api.listAll("listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), "listLoadBalancerRules");
+    const lbs = parseList(LoadBalancerRuleSchema, await listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), "listLoadBalancerRules");
     for (const lb of lbs.filter((r) => mine(r.tags))) {
       progress.line("delete", `load balancer ${lb.name}`);
       await step(`deleting load balancer ${lb.name}`, () => ignoreNotFound(api.request("deleteLoadBalancerRule", { id: lb.id })));
     }
-    const pfs = parseList(PortForwardingRuleSchema, await api.listAll("listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), "listPortForwardingRules");
+    const pfs = parseList(PortForwardingRuleSchema, await listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), "listPortForwardingRules");
     await mapLimit(pfs.filter((r) => mine(r.tags)), concurrency, (r) => step(`deleting port forward ${r.publicport}`, () => ignoreNotFound(api.request("deletePortForwardingRule", { id: r.id }))));
-    const fws = parseList(FirewallRuleSchema, await api.listAll("listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), "listFirewallRules");
+    const fws = parseList(FirewallRuleSchema, await listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), "listFirewallRules");
     await mapLimit(fws.filter((r) => mine(r.tags)), concurrency, (r) => step(`deleting firewall rule ${r.startport}-${r.endport}`, () => ignoreNotFound(api.request("deleteFirewallRule", { id: r.id }))));
     if (ip.issourcenat) return;
     progress.line("delete", `releasing public IP ${ip.ipaddress}`);

@@ -12,6 +12,7 @@ import { describeCloudError, isNotFoundError, isUnknownCommandError } from "../c
 import { parseEntity, parseList, UserDataSchema } from "../cluster/entities";
 import { createTags, MANAGED_BY, TAG } from "../cluster/tags";
 import { clustersUsing } from "./kubernetesSupportedVersion";
+import { listAllOrGone } from "../cluster/listGone";
 
 export const CniInputsSchema = z.object({
   ...connectionShape,
@@ -93,7 +94,7 @@ export function makeCniConfigurationProvider(deps: { cloud?: (c: ResolvedConnect
       const api = cloud(connectionFor(props));
       const kind: ApiKind = props.apiKind === "userData" ? "userData" : "cniConfiguration";
       const [command, key] = LIST[kind];
-      const found = parseList(UserDataSchema, await api.listAll(command, { id, listall: true }, key), command);
+      const found = parseList(UserDataSchema, await listAllOrGone(api, command, { id, listall: true }, key), command);
       if (found.length === 0) return { id: "", props: {} };
       return { id, props: jsonSafe({ ...props, name: found[0].name }) };
     },

@@ -16,6 +16,7 @@ import { Progress, type ProgressSink } from "../cluster/progress";
 import { pollUntil, withRetry } from "../cluster/retry";
 import { createTags, deleteTags, listTags, MANAGED_BY, TAG } from "../cluster/tags";
 import { supportsHa } from "../kubernetes/versions";
+import { listAllOrGone } from "../cluster/listGone";
 
 export interface SupportedVersionDeps {
   cloud?: (connection: ResolvedConnection) => CloudApi;
@@ -53,7 +54,7 @@ export function versionTags(inputs: SupportedVersionInputs): Record<string, stri
 }
 
 async function listIso(api: CloudApi, id: string): Promise<Iso[]> {
-  return parseList(IsoSchema, await api.listAll("listIsos", { id, isofilter: "self" }, "iso"), "listIsos");
+  return parseList(IsoSchema, await listAllOrGone(api, "listIsos", { id, isofilter: "self" }, "iso"), "listIsos");
 }
 
 /** "Ready" when every zone's copy is ready; the failing status text when a download failed; else the status. */

@@ -49,7 +49,7 @@ export interface SimulatorOptions {
   stateFile?: string;
   /** Append audit records to this file as JSON lines. */
   auditFile?: string;
-  /** Reject undeclared parameters with 431 (default true). */
+  /** Reject undeclared parameters with 431 (default false: CloudStack logs them and ignores them). */
   strict?: boolean;
   /** Seed of every random draw (ids the cloud makes, fault draws). Default 1. */
   randomSeed?: number | string;
@@ -140,7 +140,7 @@ export async function startSimulatorWith(parts: SimulatorParts, options: Simulat
       log(`restored state from ${options.stateFile}`);
     }
 
-    const front = new ApiFront({ cloud: createdCloud, clock, audit, faults, strict: options.strict ?? true, userDataMaxLength: loaded.userDataMaxLength, log });
+    const front = new ApiFront({ cloud: createdCloud, clock, audit, faults, strict: options.strict ?? false, userDataMaxLength: loaded.userDataMaxLength, log });
     const server = await startApiServer({ front, audit, faults, isos: isoFiles, adminApiKey: loaded.admin.apiKey, host: options.host, port: options.port, log });
     cleanups.push(() => server.close());
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { SimulatorOptions } from "./assemble";
 
 export const USAGE = `usage: cloudstack-sim [--host 127.0.0.1] [--port 0] [--time-scale 1] [--seed FILE]
-                      [--faults SPEC] [--state-file FILE] [--audit-file FILE] [--random-seed N] [--no-strict]
+                      [--faults SPEC] [--state-file FILE] [--audit-file FILE] [--random-seed N] [--strict]
 
 Starts the embedded CloudStack simulator and prints one JSON line on stdout when ready
 ({apiUrl, apiKey, secretKey, adminApiKey, adminSecretKey, isoBaseUrl, isos}). Logs go to stderr.
@@ -41,8 +41,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") return { help: true };
-    if (arg === "--no-strict") {
-      raw.strict = false;
+    // --strict refuses undeclared parameters (431); the default ignores them as CloudStack does.
+    // --no-strict is kept as an alias of the default for scripts written when strict was the default.
+    if (arg === "--strict" || arg === "--no-strict") {
+      raw.strict = arg === "--strict";
       continue;
     }
     const eq = arg.indexOf("=");

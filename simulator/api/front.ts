@@ -23,7 +23,11 @@ export interface ApiFrontOptions {
   clock: SimClock;
   audit: AuditSink;
   faults: FaultController;
-  /** Reject parameters the command does not declare (default true). */
+  /**
+   * Reject parameters the command does not declare with 431 (default false). CloudStack itself only logs
+   * them and goes on (server/src/main/java/com/cloud/api/dispatch/ParamGenericValidationWorker.java:
+   * "Received unknown parameters for command ..." is a WARN); strict mode is for this project's tests.
+   */
   strict?: boolean;
   /** vm.userdata.max.length (default 32768). */
   userDataMaxLength?: number;
@@ -65,12 +69,14 @@ export class ApiFront {
     const command = params.command ?? "";
     let jobid: string | undefined;
     let caller: Caller | undefined;
+    let ignored: string[] | undefined;
     let reply: ApiReply;
     try {
       const outcome = await this.process(request, params, command);
       reply = outcome.reply;
       jobid = outcome.jobid;
       caller = outcome.caller;
+      ignored = outcome.ignored;
     } catch (err) {
       // Defensive: process() converts every expected failure; this is a bug path, still an envelope.
       this.options.log?.(`internal error in API front for ${command}: ${err instanceof Error ? err.message : String(err)}`);
@@ -84,6 +90,7 @@ export class ApiFront {
       status: reply.status,
       ...(jobid ? { jobid } : {}),
       ...(caller ? { account: caller.accountName } : {}),
+      ...(ignored && ignored.length > 0 ? { ignoredParams: ignored } : {}),
       start,
       end: this.options.clock.now(),
     });
@@ -94,7 +101,7 @@ export class ApiFront {
     request: ApiRequest,
     params: Params,
     command: string,
-  ): Promise<{ reply: ApiReply; jobid?: string; caller?: Caller }> {
+  ): Promise<{ reply: ApiReply; jobid?: string; caller?: Caller; ignored?: string[] }> {
     const spec = this.table.get(command);
     const responseKey = spec?.responseKey ?? UNKNOWN_KEY;
 
@@ -120,19 +127,22 @@ export class ApiFront {
       return { reply: { status: 432, body: errorEnvelope(UNKNOWN_KEY, 432, `Unknown API command: ${command}`, 9999) }, caller };
     }
 
+    let ignored: string[] = [];
     try {
-      checkParams(spec, params, {
-        strict: this.options.strict ?? true,
+      ({ unknown: ignored } = checkParams(spec, params, {
+        strict: this.options.strict ?? false,
         method: request.method,
         isAdmin: caller.isAdmin,
         userDataMaxLength: this.options.userDataMaxLength,
-      });
+      }));
+      // What the command does not declare never reaches it, as no @Parameter field receives it.
+      const known = dropNames(params, ignored);
       const injected = this.options.faults.commandError(spec.apiName);
       await this.options.clock.sleep((this.options.baseLatencyMs ?? 30) * this.options.faults.latencyMultiplier());
       if (injected) throw new ApiError(injected.code, injected.errortext, csErrorCodeFor(injected.code));
-      return { ...(await this.run(spec, handler, params, caller)), caller };
+      return { ...(await this.run(spec, handler, known, caller)), caller, ignored };
     } catch (err) {
-      if (err instanceof ApiError) return { reply: { status: err.errorcode, body: apiErrorEnvelope(responseKey, err) }, caller };
+      if (err instanceof ApiError) return { reply: { status: err.errorcode, body: apiErrorEnvelope(responseKey, err) }, caller, ignored };
       this.options.log?.(`${spec.apiName} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
       return {
         reply: {
@@ -140,6 +150,7 @@ export class ApiFront {
           body: errorEnvelope(responseKey, 530, "Internal error executing command, please contact your system administrator", 4250),
         },
         caller,
+        ignored,
       };
     }
   }
@@ -153,6 +164,12 @@ export class ApiFront {
     }
     return { reply: { status: 200, body: resultEnvelope(spec.responseKey, result, params) } };
   }
+}
+
+function dropNames(params: Params, names: string[]): Params {
+  if (names.length === 0) return params;
+  const drop = new Set(names);
+  return Object.fromEntries(Object.entries(params).filter(([name]) => !drop.has(name)));
 }
 
 /** CloudStack lowercases parameter names before dispatch; the first of two names differing only in case wins. */

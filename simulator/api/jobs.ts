@@ -111,6 +111,19 @@ export class JobEngine {
   }
 }
 
+/**
+ * The entity a job returns was rendered by the command while its own job was still pending, and the
+ * join views attach an entity's pending job: UserVmJoinDaoImpl (and the other *JoinDaoImpl classes)
+ * set jobid and jobstatus from the view's job columns. So the object inside `jobresult` carries this
+ * job's id with jobstatus 0.
+ */
+function withOwnJob(job: Job, entity: unknown): unknown {
+  if (typeof entity !== "object" || entity === null || Array.isArray(entity)) return entity;
+  const record = entity as Record<string, unknown>;
+  if (job.instanceId === undefined || record.id !== job.instanceId) return entity;
+  return { ...record, jobid: job.jobid, jobstatus: 0 };
+}
+
 /** The flat record queryAsyncJobResult answers and listAsyncJobs lists. */
 export function jobView(job: Job): Record<string, unknown> {
   const view: Record<string, unknown> = {
@@ -127,7 +140,7 @@ export function jobView(job: Job): Record<string, unknown> {
     view.jobresulttype = "object";
     view.jobresult =
       job.result.kind === "object"
-        ? { [job.result.entityKey]: job.result.entity }
+        ? { [job.result.entityKey]: withOwnJob(job, job.result.entity) }
         : job.result.details === undefined
           ? { success: true }
           : { success: true, details: job.result.details };

@@ -25,8 +25,17 @@ export interface ParamCheckOptions {
   userDataMaxLength?: number;
 }
 
-/** Throws ApiError(431) on the first problem, in CloudStack's order: names, required, values, paging, userdata. */
-export function checkParams(spec: CommandSpec, params: Params, options: ParamCheckOptions): void {
+export interface ParamCheckResult {
+  /** Names the command does not declare: refused in strict mode, otherwise ignored (and audited). */
+  unknown: string[];
+}
+
+/**
+ * Throws ApiError(431) on the first problem, in CloudStack's order: names, required, values, paging,
+ * userdata. Unknown names are only a warning in CloudStack (ParamGenericValidationWorker logs them);
+ * they are returned so the front can audit and drop them.
+ */
+export function checkParams(spec: CommandSpec, params: Params, options: ParamCheckOptions): ParamCheckResult {
   const label = commandLabel(spec);
   const declared = new Map<string, ParamSpec>();
   for (const p of spec.params) declared.set(p.name, p);
@@ -65,6 +74,7 @@ export function checkParams(spec: CommandSpec, params: Params, options: ParamChe
   if (spec.isList) checkPaging(params);
   const userdata = declared.get("userdata");
   if (userdata?.type === "STRING" && params.userdata) checkUserData(params.userdata, options);
+  return { unknown };
 }
 
 function invalidValue(label: string, name: string, value: string): ApiError {

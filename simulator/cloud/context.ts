@@ -127,6 +127,21 @@ export class CloudContext {
     return item;
   }
 
+  /**
+   * The UUID filters of a list command must name entities that exist or once existed: CloudStack
+   * resolves each UUID parameter before the command runs and answers 431 for one it cannot find
+   * (server/src/main/java/com/cloud/api/dispatch/ParamProcessWorker.java, translateUuidToInternalId,
+   * which searches removed rows too). `known` maps a parameter to the collections its entity lives in.
+   */
+  checkListIds(command: string, params: Params, known: Record<string, ReadonlyArray<ReadonlyMap<string, unknown> | ReadonlyArray<{ id: string }>>>): void {
+    for (const [param, sources] of Object.entries(known)) {
+      const id = params[param];
+      if (id === undefined || id === "" || id === "-1") continue;
+      const maps = sources.map((s) => (s instanceof Map ? s : new Map((s as ReadonlyArray<{ id: string }>).map((x) => [x.id, x]))));
+      if (!this.world.everExisted(id, ...maps)) throw invalidValue(command, param, id);
+    }
+  }
+
   tagsOf(resourceType: string, resourceId: string): Record<string, unknown>[] {
     return this.world.tags
       .filter((t) => t.resourceType === resourceType && t.resourceId === resourceId)

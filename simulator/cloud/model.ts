@@ -11,6 +11,10 @@ export const VmSchema = z.object({
   displayName: str,
   instanceNumber: z.number().int(),
   accountId: str,
+  /** VMInstanceVO.isDynamicallyScalable, fixed at deploy; older snapshots have none (false). */
+  dynamicallyScalable: z.boolean().optional(),
+  /** The user who deployed it (user_vm_view.user_id); older snapshots have none. */
+  userId: opt,
   zoneId: str,
   templateId: str,
   serviceOfferingId: str,
@@ -176,21 +180,48 @@ export const WorldSchema = z.object({
   keyPairs: z.array(KeyPairSchema),
   userData: z.array(UserDataSchema),
   isos: z.array(IsoSchema),
+  /** Ids of entities that existed and were removed (older snapshots have none). */
+  removedIds: z.array(str).default([]),
 });
 export type WorldSnapshot = z.infer<typeof WorldSchema>;
 
+/**
+ * A map that remembers the keys it lost. CloudStack keeps removed rows (the `removed` column) and
+ * resolves a UUID parameter "including removed" (ParamProcessWorker.translateUuidToInternalId:
+ * _entityMgr.findByUuidIncludingRemoved), so an id that once existed lists as empty while one that
+ * never existed is a 431.
+ */
+export class TrackedMap<V> extends Map<string, V> {
+  constructor(private readonly removed?: Set<string>) {
+    super();
+  }
+
+  override delete(key: string): boolean {
+    const had = super.delete(key);
+    if (had) this.removed?.add(key);
+    return had;
+  }
+}
+
 /** The live world: maps keyed by id (insertion order = creation order, which listings keep). */
 export class World {
-  vms = new Map<string, VmRecord>();
-  networks = new Map<string, NetworkRecord>();
-  publicIps = new Map<string, PublicIpRecord>();
-  firewallRules = new Map<string, FirewallRuleRecord>();
-  portForwardingRules = new Map<string, PortForwardingRuleRecord>();
-  loadBalancerRules = new Map<string, LoadBalancerRuleRecord>();
+  /** Ids of removed entities (any kind): see TrackedMap. */
+  readonly removedIds = new Set<string>();
+  vms = new TrackedMap<VmRecord>(this.removedIds);
+  networks = new TrackedMap<NetworkRecord>(this.removedIds);
+  publicIps = new TrackedMap<PublicIpRecord>(this.removedIds);
+  firewallRules = new TrackedMap<FirewallRuleRecord>(this.removedIds);
+  portForwardingRules = new TrackedMap<PortForwardingRuleRecord>(this.removedIds);
+  loadBalancerRules = new TrackedMap<LoadBalancerRuleRecord>(this.removedIds);
   tags: TagRecord[] = [];
-  keyPairs = new Map<string, KeyPairRecord>();
-  userData = new Map<string, UserDataRecord>();
-  isos = new Map<string, IsoRecord>();
+  keyPairs = new TrackedMap<KeyPairRecord>(this.removedIds);
+  userData = new TrackedMap<UserDataRecord>(this.removedIds);
+  isos = new TrackedMap<IsoRecord>(this.removedIds);
+
+  /** Did an entity with this id ever exist (present now, or removed)? */
+  everExisted(id: string, ...maps: ReadonlyArray<ReadonlyMap<string, unknown>>): boolean {
+    return this.removedIds.has(id) || maps.some((m) => m.has(id));
+  }
   nextSubnet = 1;
   nextInstance = 2;
 
@@ -217,6 +248,7 @@ export class World {
       keyPairs: copy(this.keyPairs),
       userData: copy(this.userData),
       isos: copy(this.isos),
+      removedIds: [...this.removedIds],
     };
   }
 
@@ -241,5 +273,7 @@ export class World {
     fill(this.keyPairs, s.keyPairs);
     fill(this.userData, s.userData);
     fill(this.isos, s.isos);
+    this.removedIds.clear();
+    for (const id of s.removedIds) this.removedIds.add(id);
   }
 }

@@ -21,11 +21,16 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
   const net = ctx.world.networks.get(vm.networkId);
   const osType = ctx.seed.osTypes.find((o) => o.id === template?.ostypeid);
   const userData = vm.userDataId ? ctx.world.userData.get(vm.userDataId) : undefined;
+  // user_vm_view always joins the owning user: UserVmJoinDaoImpl sets userid and username.
+  const users = ctx.seed.accounts.find((a) => a.id === vm.accountId)?.users ?? [];
+  const user = users.find((u) => u.id === vm.userId) ?? users[0];
   return {
     id: vm.id,
     name: vm.name,
     displayname: vm.displayName,
     ...ctx.owner(vm.accountId),
+    userid: user?.id,
+    username: user?.username,
     created: vm.created,
     state: vm.state,
     haenable: vm.haEnable,
@@ -58,7 +63,7 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
     keypairs: vm.keypairs.length > 0 ? vm.keypairs.join(",") : undefined,
     details: vm.details,
     displayvm: true,
-    isdynamicallyscalable: false,
+    isdynamicallyscalable: vm.dynamicallyScalable ?? false,
     deleteprotection: vm.deleteProtection,
     userdata: opts.withUserData ? vm.userData : undefined,
     userdataid: userData?.id,
@@ -79,6 +84,9 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
         isdefault: true,
         macaddress: vm.macAddress,
         deviceid: "0",
+        // NicResponse always carries both lists (UserVmJoinDaoImpl.setUserVmResponse), empty when unused.
+        secondaryip: [],
+        extradhcpoption: [],
       },
     ],
     securitygroup: [],

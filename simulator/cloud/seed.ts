@@ -25,6 +25,8 @@ export const SeedServiceOfferingSchema = z.object({
   cpunumber: z.number().int().positive(),
   memory: z.number().int().positive(),
   cpuspeed: z.number().int().positive().default(2000),
+  /** CreateServiceOfferingCmd's dynamicscalingenabled defaults to true. */
+  dynamicscalingenabled: z.boolean().default(true),
 });
 
 export const SeedDiskOfferingSchema = z.object({
@@ -51,6 +53,8 @@ export const SeedTemplateSchema = z.object({
   templatetype: z.enum(["USER", "BUILTIN", "SYSTEM"]).default("USER"),
   arch: z.string().default("x86_64"),
   size: z.number().int().default(8589934592),
+  /** RegisterTemplateCmd's isdynamicallyscalable defaults to false (the image has no scaling tools). */
+  isdynamicallyscalable: z.boolean().default(false),
 });
 
 export const SeedNetworkOfferingSchema = z.object({

@@ -14,7 +14,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const exampleDir = (name: string): string => path.join(REPO_ROOT, "examples", name);
 
 export async function startProgramSim(timeScale = 0.005): Promise<Simulator> {
-  return startSimulator({ timeScale, randomSeed: Math.floor(Math.random() * 1e9) });
+  return startSimulator({ timeScale, randomSeed: Math.floor(Math.random() * 1e9), strict: true });
 }
 
 /**

@@ -53,7 +53,8 @@ export function cloudUserConfig(publicKey: string): string {
 }
 
 export async function startE2eSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  return startSimulator({ timeScale: E2E_TIME_SCALE, randomSeed: Math.floor(Math.random() * 1e9), ...options });
+  // strict: the project's own tests refuse any parameter CloudStack does not declare.
+  return startSimulator({ timeScale: E2E_TIME_SCALE, randomSeed: Math.floor(Math.random() * 1e9), strict: true, ...options });
 }
 
 export function clientFor(sim: Simulator): CloudStackClient {

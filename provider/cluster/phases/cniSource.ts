@@ -4,15 +4,16 @@ import { renderTemplate, splitCloudConfigRunCmd } from "../../kubernetes/cniTemp
 import type { CloudApi } from "../cloudApi";
 import { isUnknownCommandError } from "../cloudErrors";
 import { parseList, UserDataSchema } from "../entities";
+import { listAllOrGone } from "../listGone";
 
 export async function fetchCniUserData(api: CloudApi, id: string): Promise<{ userdata: string; apiKind: "cniConfiguration" | "userData" } | undefined> {
   try {
-    const found = parseList(UserDataSchema, await api.listAll("listCniConfiguration", { id, listall: true }, "cniconfig"), "listCniConfiguration");
+    const found = parseList(UserDataSchema, await listAllOrGone(api, "listCniConfiguration", { id, listall: true }, "cniconfig"), "listCniConfiguration");
     if (found[0]?.userdata) return { userdata: found[0].userdata, apiKind: "cniConfiguration" };
   } catch (err) {
     if (!isUnknownCommandError(err)) throw err;
   }
-  const found = parseList(UserDataSchema, await api.listAll("listUserData", { id, listall: true }, "userdata"), "listUserData");
+  const found = parseList(UserDataSchema, await listAllOrGone(api, "listUserData", { id, listall: true }, "userdata"), "listUserData");
   if (found[0]?.userdata) return { userdata: found[0].userdata, apiKind: "userData" };
   return undefined;
 }

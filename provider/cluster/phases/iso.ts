@@ -6,9 +6,10 @@ import { describeCloudError } from "../cloudErrors";
 import { mapLimit } from "../concurrency";
 import { withRetry } from "../retry";
 import { scoped } from "./validate";
+import { listAllOrGone } from "../listGone";
 
 async function currentIso(ctx: ClusterContext, vmId: string): Promise<string | undefined> {
-  const vm = parseList(VmSchema, await ctx.api.listAll("listVirtualMachines", { ...scoped(ctx.inputs, {}), id: vmId, listall: true }, "virtualmachine"), "listVirtualMachines")[0];
+  const vm = parseList(VmSchema, await listAllOrGone(ctx.api, "listVirtualMachines", { ...scoped(ctx.inputs, {}), id: vmId, listall: true }, "virtualmachine"), "listVirtualMachines")[0];
   return vm?.isoid;
 }
 

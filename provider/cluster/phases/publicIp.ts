@@ -5,6 +5,7 @@ import type { ClusterContext, ClusterScope } from "../context";
 import { withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
+import { listAllOrGone } from "../listGone";
 
 export async function findClusterIp(ctx: ClusterScope): Promise<PublicIp | undefined> {
   const ips = parseList(PublicIpSchema, await ctx.api.listAll("listPublicIpAddresses", { ...scoped(ctx.inputs, {}), tags: { [TAG.clusterId]: ctx.clusterId } }, "publicipaddress"), "listPublicIpAddresses");
@@ -22,7 +23,7 @@ export async function publicIpPhase(ctx: ClusterContext): Promise<void> {
   let ip = await withRetry(() => findClusterIp(ctx), retry);
   if (!ip && state.ipAddressId) {
     // Associated by an earlier run that failed before tagging it.
-    const known = parseList(PublicIpSchema, await api.listAll("listPublicIpAddresses", { ...scoped(inputs, {}), id: state.ipAddressId }, "publicipaddress"), "listPublicIpAddresses");
+    const known = parseList(PublicIpSchema, await listAllOrGone(api, "listPublicIpAddresses", { ...scoped(inputs, {}), id: state.ipAddressId }, "publicipaddress"), "listPublicIpAddresses");
     ip = known[0];
   }
   if (ip) {

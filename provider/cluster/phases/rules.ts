@@ -9,6 +9,7 @@ import { API_PORT } from "../clusterState";
 import { describeCloudError } from "../cloudErrors";
 import { withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, type TaggableType } from "../tags";
+import { listAllOrGone } from "../listGone";
 
 export const API_LB_NAME = "api-lb";
 
@@ -47,7 +48,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   };
 
   // Firewall.
-  let firewall = parseList(FirewallRuleSchema, await withRetry(() => api.listAll("listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
+  let firewall = parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
   const ranges = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes);
   // After a scale, our node-SSH range has another end: replace it (as CKS rebuilds SSH access).
   const stale = firewall.filter((r) => ownedBy(ctx.clusterId, r.tags) && r.startport === 2222 && r.endport !== ranges[0].end);
@@ -69,7 +70,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   }
 
   // Port forwarding, one rule per node.
-  const forwards = parseList(PortForwardingRuleSchema, await withRetry(() => api.listAll("listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
+  const forwards = parseList(PortForwardingRuleSchema, await withRetry(() => listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
   // Independent rules on one IP: created concurrently under the cluster's bound (CKS does them one by one).
   await mapLimit(state.nodes, ctx.concurrency, async (node) => {
     let rule = forwards.find((r) => r.publicport === node.sshPort);
@@ -98,7 +99,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   });
 
   // The API load balancer across the control nodes.
-  const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => api.listAll("listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
+  const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
   let lb = lbs.find((r) => r.name === API_LB_NAME);
   const controlIds = ctx.nodesOf("control").map((n) => n.virtualMachineId as string);
   if (!lb) {

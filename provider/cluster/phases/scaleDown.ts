@@ -8,6 +8,7 @@ import type { NodeRecord } from "../clusterState";
 import { cloudErrorInfo, isNotFoundError } from "../cloudErrors";
 import { withRetry } from "../retry";
 import { onNode } from "./bootstrap";
+import { listAllOrGone } from "../listGone";
 
 export async function scaleDownPhase(ctx: ClusterContext, removed: readonly NodeRecord[]): Promise<void> {
   const victims = removed.filter((n) => n.role === "worker").sort((a, b) => b.index - a.index);
@@ -24,7 +25,7 @@ export async function scaleDownPhase(ctx: ClusterContext, removed: readonly Node
       }
       if (ctx.state.ipAddressId && !ctx.state.directAccess) {
         const ipId = ctx.state.ipAddressId;
-        const rules = parseList(PortForwardingRuleSchema, await withRetry(() => ctx.api.listAll("listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
+        const rules = parseList(PortForwardingRuleSchema, await withRetry(() => listAllOrGone(ctx.api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
         for (const rule of rules.filter((r) => r.publicport === victim.sshPort)) {
           await withRetry(() => ctx.api.request("deletePortForwardingRule", { id: rule.id }), retry).catch((err: unknown) => {
             if (!isNotFoundError(err)) throw err;

@@ -6,6 +6,7 @@ import { PhaseError, type ClusterContext } from "../context";
 import { zoneProblem } from "../zone";
 import { listTags, TAG } from "../tags";
 import { loadCniConfiguration } from "./cniSource";
+import { listAllOrGone } from "../listGone";
 
 const MIN_CPU = 2;
 const MIN_MEMORY = 2048;
@@ -26,7 +27,7 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
 
   // The version: the ISO registered by KubernetesSupportedVersion, described by its tags.
   ctx.progress.line(phase, `checking Kubernetes version ${inputs.kubernetesVersionId}`);
-  const isos = parseList(IsoSchema, await api.listAll("listIsos", { id: inputs.kubernetesVersionId, isofilter: "executable" }, "iso"), "listIsos");
+  const isos = parseList(IsoSchema, await listAllOrGone(api, "listIsos", { id: inputs.kubernetesVersionId, isofilter: "executable" }, "iso"), "listIsos");
   if (isos.length === 0) fail(`kubernetesVersionId ${inputs.kubernetesVersionId} was not found (no such ISO visible to this account); create it with KubernetesSupportedVersion`);
   const isoTags = tagMap(await listTags(api, { resourcetype: "ISO", resourceid: inputs.kubernetesVersionId }));
   const semantic = isoTags[TAG.semanticVersion] ?? inputs.kubernetesVersion;
@@ -52,7 +53,7 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
   const offerings: Partial<Record<"control" | "worker" | "etcd", { id: string; cpu: number; memory: number }>> = {};
   for (const role of rolesInUse(inputs)) {
     const id = offeringFor(inputs, role) as string;
-    const found = parseList(ServiceOfferingSchema, await api.listAll("listServiceOfferings", { id }, "serviceoffering"), "listServiceOfferings");
+    const found = parseList(ServiceOfferingSchema, await listAllOrGone(api, "listServiceOfferings", { id }, "serviceoffering"), "listServiceOfferings");
     const property = inputs.nodeOfferings?.[role] ? `nodeOfferings.${role}` : "serviceOfferingId";
     if (found.length === 0) fail(`${property}: service offering ${id} was not found`);
     const o = found[0];
@@ -81,7 +82,7 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
       id = fallback as string;
     } else {
       const property = inputs.nodeTemplates?.[role] ? `nodeTemplates.${role}` : "templateId";
-      const found = parseList(TemplateSchema, await api.listAll("listTemplates", { templatefilter: "executable", id }, "template"), "listTemplates");
+      const found = parseList(TemplateSchema, await listAllOrGone(api, "listTemplates", { templatefilter: "executable", id }, "template"), "listTemplates");
       if (found.length === 0) fail(`${property}: template ${id} was not found`);
       if (found.every((t) => t.isready === false)) fail(`${property}: template ${found[0].name} is not Ready`);
       const system = found.find(isSystemTemplate);
@@ -108,7 +109,7 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
 
 async function validateNetwork(ctx: ClusterContext, fail: (what: string) => never): Promise<void> {
   const { api, inputs } = ctx;
-  const networks = parseList(NetworkSchema, await api.listAll("listNetworks", scoped(inputs, { id: inputs.networkId }), "network"), "listNetworks");
+  const networks = parseList(NetworkSchema, await listAllOrGone(api, "listNetworks", scoped(inputs, { id: inputs.networkId }), "network"), "listNetworks");
   if (networks.length === 0) fail(`networkId: network ${inputs.networkId} was not found`);
   const network = networks[0];
   const type = (network.type ?? "Isolated").toLowerCase();

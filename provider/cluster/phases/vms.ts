@@ -11,6 +11,7 @@ import { mapLimit } from "../concurrency";
 import { pollUntil, withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
+import { listAllOrGone } from "../listGone";
 
 const GONE_STATES = new Set(["Destroyed", "Expunging"]);
 
@@ -111,7 +112,7 @@ async function deployOne(ctx: ClusterContext, node: NodeRecord, existing: Vm | u
     const id = vm.id;
     const running = await pollUntil(
       async () => {
-        const now = parseList(VmSchema, await api.listAll("listVirtualMachines", { ...scoped(inputs, {}), id, listall: true }, "virtualmachine"), "listVirtualMachines")[0];
+        const now = parseList(VmSchema, await listAllOrGone(api, "listVirtualMachines", { ...scoped(inputs, {}), id, listall: true }, "virtualmachine"), "listVirtualMachines")[0];
         if (!now) throw new PhaseError(phase, node.name, `VM ${id} disappeared`);
         if (now.state === "Error") throw new PhaseError(phase, node.name, "VM went to Error state");
         return now.state === "Running" ? now : undefined;

@@ -9,35 +9,42 @@ function nameMatches(params: Params, name: string): boolean {
   return params["name"] === undefined || params["name"] === name;
 }
 
+/** "System Offering For Software Router": the offering a network's virtual router runs with. */
+const VIRTUAL_ROUTER_OFFERING_ID = "b1000000-0000-4000-8000-000000000190";
+
 export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandler> {
   const seed = ctx.seed;
   return {
-    listZones: (params) => ({
-      kind: "list",
-      entityKey: "zone",
-      items: seed.zones
-        .filter((z) => basicFilter(params, z, [z.name]) && nameMatches(params, z.name))
-        .filter((z) => params["networktype"] === undefined || params["networktype"] === z.networktype)
-        .filter((z) => !bool(params, "available") || z.allocationstate === "Enabled")
-        .map((z) => ({
-          id: z.id,
-          name: z.name,
-          networktype: z.networktype,
-          allocationstate: z.allocationstate,
-          securitygroupsenabled: false,
-          localstorageenabled: false,
-          dhcpprovider: "VirtualRouter",
-          dns1: "8.8.8.8",
-          internaldns1: "10.0.0.2",
-          guestcidraddress: "10.1.0.0/16",
-          type: "Core",
-          ismultiarch: false,
-          routedmodeenabled: false,
-          tags: [],
-        })),
-    }),
+    listZones: (params) => {
+      ctx.checkListIds("listZones", params, { id: [seed.zones] });
+      return {
+        kind: "list",
+        entityKey: "zone",
+        items: seed.zones
+          .filter((z) => basicFilter(params, z, [z.name]) && nameMatches(params, z.name))
+          .filter((z) => params["networktype"] === undefined || params["networktype"] === z.networktype)
+          .filter((z) => !bool(params, "available") || z.allocationstate === "Enabled")
+          .map((z) => ({
+            id: z.id,
+            name: z.name,
+            networktype: z.networktype,
+            allocationstate: z.allocationstate,
+            securitygroupsenabled: false,
+            localstorageenabled: false,
+            dhcpprovider: "VirtualRouter",
+            dns1: "8.8.8.8",
+            internaldns1: "10.0.0.2",
+            guestcidraddress: "10.1.0.0/16",
+            type: "Core",
+            ismultiarch: false,
+            routedmodeenabled: false,
+            tags: [],
+          })),
+      };
+    },
 
     listServiceOfferings: (params) => {
+      ctx.checkListIds("listServiceOfferings", params, { id: [seed.serviceOfferings] });
       const cpu = int(params, "listServiceOfferings", "cpunumber");
       const mem = int(params, "listServiceOfferings", "memory");
       return {
@@ -63,7 +70,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
             issystem: false,
             defaultuse: false,
             iscustomized: false,
-            dynamicscalingenabled: false,
+            dynamicscalingenabled: o.dynamicscalingenabled,
             state: "Active",
             hasannotations: false,
           })),
@@ -109,6 +116,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
     }),
 
     listTemplates: (params, caller) => {
+      ctx.checkListIds("listTemplates", params, { id: [seed.templates] });
       const filter = params["templatefilter"];
       const known = ["featured", "self", "selfexecutable", "sharedexecutable", "executable", "community", "all"];
       if (filter === undefined) throw paramError("Unable to execute API command listtemplates due to missing parameter templatefilter");
@@ -160,7 +168,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
             domain: ctx.domain.name,
             isextractable: false,
             sshkeyenabled: false,
-            isdynamicallyscalable: false,
+            isdynamicallyscalable: t.isdynamicallyscalable,
             directdownload: false,
             deployasis: false,
             forcks: t.forcks,
@@ -207,6 +215,12 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
           supportspublicaccess: false,
           supportsinternallb: false,
           internetprotocol: "IPv4",
+          // Always sent: the offering's rate in Mbit/s (network.throttling.rate, default 200, when the
+          // offering sets none) and its router's system offering, the default router offering when it
+          // names none (server/src/main/java/com/cloud/api/ApiResponseHelper.java,
+          // createNetworkOfferingResponse; NetworkModelImpl.getNetworkRate).
+          serviceofferingid: VIRTUAL_ROUTER_OFFERING_ID,
+          networkrate: Number(ctx.setting("network.throttling.rate") ?? "200"),
         })),
     }),
   };

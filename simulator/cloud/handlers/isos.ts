@@ -71,6 +71,7 @@ export function isoHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     },
 
     listIsos: (params, caller) => {
+      ctx.checkListIds("listIsos", params, { id: [isos] });
       const filter = (params["isofilter"] ?? "selfexecutable").toLowerCase();
       const byTag = ctx.tagFilter(params, "ISO");
       const items = [...isos.values()]

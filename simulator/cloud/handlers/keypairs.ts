@@ -52,6 +52,7 @@ export function keyPairHandlers(ctx: CloudContext): Record<string, CommandHandle
     },
 
     listSSHKeyPairs: (params, caller) => {
+      ctx.checkListIds("listSSHKeyPairs", params, { id: [keys] });
       const inScope = ctx.listScope(caller, params);
       const items = [...keys.values()]
         .filter((k) => inScope(k.accountId))

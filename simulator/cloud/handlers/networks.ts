@@ -99,6 +99,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
     },
 
     listNetworks: (params, caller) => {
+      ctx.checkListIds("listNetworks", params, { id: [nets] });
       const inScope = ctx.listScope(caller, params);
       const byTag = ctx.tagFilter(params, "Network");
       const items = [...nets.values()]
@@ -179,6 +180,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
     },
 
     listPublicIpAddresses: (params, caller) => {
+      ctx.checkListIds("listPublicIpAddresses", params, { id: [ctx.world.publicIps], associatednetworkid: [nets] });
       const inScope = ctx.listScope(caller, params);
       const byTag = ctx.tagFilter(params, "PublicIpAddress");
       const items = [...ctx.world.publicIps.values()]

@@ -4,7 +4,7 @@ import type { Caller, CommandHandler, HandlerResult, Params } from "../../contra
 import { basicFilter, type CloudContext } from "../context";
 import type { FirewallRuleRecord, LoadBalancerRuleRecord, PortForwardingRuleRecord, PublicIpRecord } from "../model";
 import { DURATIONS, openLoadBalancer, openPortForwarding } from "../netops";
-import { renderFirewallRule, renderLoadBalancerRule, renderPortForwardingRule } from "../render";
+import { renderFirewallRule, renderLoadBalancerRule, renderPortForwardingRule, renderVm } from "../render";
 import { bool, int, invalidValue, list, mapEntries, paramError, required, ruleConflict } from "../util";
 
 interface PortRange {
@@ -321,6 +321,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
   }
 
   function lister<T extends { id: string; accountId: string; ipId: string }>(
+    command: string,
     map: Map<string, T>,
     entityKey: string,
     tagType: string,
@@ -328,6 +329,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     extra: (r: T, params: Params) => boolean = () => true,
   ): CommandHandler {
     return (params, caller) => {
+      ctx.checkListIds(command, params, { id: [map], ipaddressid: [w.publicIps], publicipid: [w.publicIps], networkid: [w.networks], virtualmachineid: [w.vms] });
       const inScope = ctx.listScope(caller, params);
       const byTag = ctx.tagFilter(params, tagType);
       const items = [...map.values()]
@@ -342,18 +344,60 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     };
   }
 
+  /**
+   * Static NAT rules (api/.../user/nat/ListIpForwardingRulesCmd.java). The simulator has no static NAT
+   * (enableStaticNat is not offered), so the list is always empty; its id filters still resolve.
+   */
+  const listIpForwardingRules: CommandHandler = (params, caller) => {
+    ctx.checkListIds("listIpForwardingRules", params, { id: [w.firewallRules, w.portForwardingRules], ipaddressid: [w.publicIps], virtualmachineid: [w.vms] });
+    ctx.listScope(caller, params);
+    return { kind: "list", entityKey: "ipforwardingrule", items: [] };
+  };
+
+  /**
+   * The VMs of a load balancer rule (api/.../user/loadbalancer/ListLoadBalancerRuleInstancesCmd.java,
+   * LoadBalancingRulesManagerImpl.listLoadBalancerInstances): applied (default true) lists the
+   * members; applied=false the rule owner's VMs in its network that could be assigned. Items are VM
+   * responses named `loadbalancerruleinstance`; with lbvmips=true each is an `lbrulevmidip` holding the
+   * VM and the guest IPs the rule balances to.
+   */
+  const listLoadBalancerRuleInstances: CommandHandler = (params, caller) => {
+    const cmd = "listLoadBalancerRuleInstances";
+    const id = required(params, cmd, "id");
+    ctx.checkListIds(cmd, params, { id: [w.loadBalancerRules, w.firewallRules, w.portForwardingRules] });
+    const rule = w.loadBalancerRules.get(id);
+    if (!rule) return { kind: "list", entityKey: "loadbalancerruleinstance", items: [] };
+    ctx.owned(w.loadBalancerRules, caller, cmd, "id", id);
+    const applied = bool(params, "applied", true);
+    const vms = [...w.vms.values()].filter((vm) =>
+      applied
+        ? rule.members.includes(vm.id)
+        : !rule.members.includes(vm.id) && vm.networkId === rule.networkId && vm.accountId === rule.accountId && !["Destroyed", "Expunging", "Error"].includes(vm.state),
+    );
+    const rendered = vms
+      .filter((vm) => basicFilter({ keyword: params["keyword"] } as Params, vm, [vm.name, vm.displayName]))
+      .map((vm) => ({ vm, view: { ...renderVm(ctx, vm), servicestate: "Unknown" } }));
+    if (bool(params, "lbvmips")) {
+      return { kind: "list", entityKey: "lbrulevmidip", items: rendered.map((r) => ({ lbvmipaddresses: [r.vm.guestIp], loadbalancerruleinstance: r.view })) };
+    }
+    return { kind: "list", entityKey: "loadbalancerruleinstance", items: rendered.map((r) => r.view) };
+  };
+
   return {
+    listIpForwardingRules,
+    listLoadBalancerRuleInstances,
     createFirewallRule,
     deleteFirewallRule: deleter("deleteFirewallRule", w.firewallRules as Map<string, FirewallRuleRecord & { firewallRuleId?: string }>, "FirewallRule", "FirewallRule"),
-    listFirewallRules: lister(w.firewallRules, "firewallrule", "FirewallRule", (r) => renderFirewallRule(ctx, r)),
+    listFirewallRules: lister("listFirewallRules", w.firewallRules, "firewallrule", "FirewallRule", (r) => renderFirewallRule(ctx, r)),
     createPortForwardingRule,
     deletePortForwardingRule: deleter("deletePortForwardingRule", w.portForwardingRules, "PortForwardingRule", "PortForwardingRule"),
-    listPortForwardingRules: lister(w.portForwardingRules, "portforwardingrule", "PortForwardingRule", (r) => renderPortForwardingRule(ctx, r)),
+    listPortForwardingRules: lister("listPortForwardingRules", w.portForwardingRules, "portforwardingrule", "PortForwardingRule", (r) => renderPortForwardingRule(ctx, r)),
     createLoadBalancerRule,
     assignToLoadBalancerRule,
     removeFromLoadBalancerRule,
     deleteLoadBalancerRule: deleter("deleteLoadBalancerRule", w.loadBalancerRules, "LoadBalancer", "LoadBalancerRule"),
     listLoadBalancerRules: lister(
+      "listLoadBalancerRules",
       w.loadBalancerRules,
       "loadbalancerrule",
       "LoadBalancer",

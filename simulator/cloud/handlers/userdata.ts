@@ -33,8 +33,9 @@ export function userDataHandlers(ctx: CloudContext): Record<string, CommandHandl
     return rec;
   }
 
-  function lister(kind: UserDataRecord["kind"], entityKey: string): CommandHandler {
+  function lister(kind: UserDataRecord["kind"], entityKey: string, command: string): CommandHandler {
     return (params, caller) => {
+      ctx.checkListIds(command, params, { id: [store] });
       const inScope = ctx.listScope(caller, params);
       const items = [...store.values()]
         .filter((u) => u.kind === kind && inScope(u.accountId))
@@ -63,13 +64,13 @@ export function userDataHandlers(ctx: CloudContext): Record<string, CommandHandl
       const rec = register("userdata", params, caller, "registerUserData", "userdata", true);
       return { kind: "object", entityKey: "userdata", entity: renderUserData(ctx, rec) };
     },
-    listUserData: lister("userdata", "userdata"),
+    listUserData: lister("userdata", "userdata", "listUserData"),
     deleteUserData: deleter("userdata", "deleteUserData"),
     registerCniConfiguration: (params, caller) => {
       const rec = register("cni", params, caller, "registerCniConfiguration", "cniconfig", false);
       return { kind: "object", entityKey: "cniconfig", entity: renderUserData(ctx, rec) };
     },
-    listCniConfiguration: lister("cni", "cniconfig"),
+    listCniConfiguration: lister("cni", "cniconfig", "listCniConfiguration"),
     deleteCniConfiguration: deleter("cni", "deleteCniConfiguration"),
   };
 }

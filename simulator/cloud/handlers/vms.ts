@@ -147,6 +147,11 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       displayName: params["displayname"] ?? name,
       instanceNumber: ctx.world.nextInstance++,
       accountId,
+      // An admin deploying for another account acts as that account's user, as the VM's owner is.
+      userId: accountId === caller.accountId ? caller.userId : undefined,
+      // UserVmManagerImpl.createVirtualMachine: template flag AND dynamicscalingenabled (default true)
+      // AND the offering's flag.
+      dynamicallyScalable: template.isdynamicallyscalable && bool(params, "dynamicscalingenabled", true) && offering.dynamicscalingenabled,
       zoneId,
       templateId: template.id,
       serviceOfferingId: offering.id,
@@ -289,9 +294,10 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       if (vm.serviceOfferingId === offering.id) {
         throw paramError(`Not upgrading vm ${vm.name} since it already has the requested service offering (${offering.name})`);
       }
-      if (vm.state !== "Stopped") {
-        throw paramError(`Unable to scale VM ${vm.name} in state ${vm.state}: dynamic scaling is not enabled, stop the VM first`);
-      }
+      // A Stopped VM takes any other offering (upgradeStoppedVirtualMachine); a Running one goes
+      // through upgradeRunningVirtualMachine's rules; any other state is refused.
+      if (vm.state === "Running") checkLiveScale(vm, offering);
+      else if (vm.state !== "Stopped") throw paramError(`Unable to scale the vm: ${vm.id} as it is not in the state Stopped or Running (state ${vm.state})`);
       checkVmLimits(ctx, vm.accountId, { vms: 0, cpu: offering.cpunumber - vm.cpuNumber, memory: offering.memory - vm.memory });
       await ctx.sleep(DURATIONS.scale);
       vm.serviceOfferingId = offering.id;
@@ -301,6 +307,41 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       return vmResult(ctx, vm);
     });
   };
+
+  /**
+   * server/src/main/java/com/cloud/vm/UserVmManagerImpl.java, upgradeRunningVirtualMachine: the
+   * hypervisor must scale live, the zone must allow it (enable.dynamic.scale.vm, default false), the VM
+   * must be dynamically scalable (template, deploy flag and offering), both offerings must agree on
+   * dynamic scaling, only scaling up is allowed, and KVM scales live only from a custom offering
+   * (maxMemory is set only then), which the seed's fixed offerings never are.
+   */
+  function checkLiveScale(vm: VmRecord, offering: (typeof ctx.seed.serviceOfferings)[number]): void {
+    const hypervisor = ctx.zone(vm.zoneId)?.hypervisor ?? "KVM";
+    if (!["XenServer", "VMware", "Simulator", "KVM"].includes(hypervisor)) {
+      throw paramError(`Scaling the VM dynamically is not supported for VMs running on Hypervisor [${hypervisor}].`);
+    }
+    if (!ctx.settingBool("enable.dynamic.scale.vm")) {
+      // A PermissionDeniedException inside a job ends it with 530 (ApiAsyncJobDispatcher.runJob).
+      throw internalError("Dynamically scaling virtual machines is disabled for this zone, please contact your admin");
+    }
+    if (!vm.dynamicallyScalable) throw internalError(`Unable to Scale the VM: ${vm.id} as VM is not configured to be dynamically scalable`);
+    const current = ctx.seed.serviceOfferings.find((o) => o.id === vm.serviceOfferingId);
+    if (current && current.dynamicscalingenabled !== offering.dynamicscalingenabled) {
+      throw paramError("Unable to Scale VM: since dynamic scaling enabled flag is not same for new service offering and old service offering");
+    }
+    const [cpu, mem, speed] = [vm.cpuNumber, vm.memory, vm.cpuSpeed];
+    const same = offering.cpunumber === cpu && offering.memory === mem && offering.cpuspeed === speed;
+    if (offering.cpunumber < cpu || offering.memory < mem || offering.cpuspeed < speed || same) {
+      throw paramError(
+        `While the VM is running, only scalling up it is supported. New service offering {"memory": ${offering.memory}, "speed": ${offering.cpuspeed}, "cpu": ${offering.cpunumber}} should have at least one value (ram, speed or cpu) greater than the current values {"memory": ${mem}, "speed": ${speed}, "cpu": ${cpu}}.`,
+      );
+    }
+    if (hypervisor === "KVM") {
+      throw paramError(
+        'Unable to live scale VM on KVM when current service offering is a "Fixed Offering". KVM needs the tag "maxMemory" to live scale and it is only configured when VM is deployed with a custom service offering and "Dynamic Scalable" is enabled.',
+      );
+    }
+  }
 
   const updateVirtualMachine: CommandHandler = (params, caller) => {
     const cmd = "updateVirtualMachine";
@@ -360,6 +401,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
   };
 
   const listVirtualMachines: CommandHandler = (params, caller) => {
+    ctx.checkListIds("listVirtualMachines", params, { id: [vms], networkid: [ctx.world.networks], isoid: [ctx.world.isos], templateid: [ctx.seed.templates] });
     const inScope = ctx.listScope(caller, params);
     const byTag = ctx.tagFilter(params, "UserVm");
     const state = params["state"];

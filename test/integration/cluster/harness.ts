@@ -16,7 +16,7 @@ export const quiet = (): void => undefined;
 export async function startSim(opts: { seed?: Record<string, unknown>; faults?: unknown; timeScale?: number } = {}): Promise<Simulator> {
   const seed = (opts.seed ?? defaultSeed()) as ReturnType<typeof defaultSeed>;
   const withExpunge = { ...seed, settings: { ...seed.settings, "allow.user.expunge.recover.vm": "true" } };
-  return startSimulator({ timeScale: opts.timeScale ?? 0.002, seed: withExpunge, faults: opts.faults, randomSeed: Math.floor(Math.random() * 1e9) });
+  return startSimulator({ timeScale: opts.timeScale ?? 0.002, seed: withExpunge, faults: opts.faults, randomSeed: Math.floor(Math.random() * 1e9), strict: true });
 }
 
 export function connection(sim: Simulator) {

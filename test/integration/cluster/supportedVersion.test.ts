@@ -27,6 +27,15 @@ describe("KubernetesSupportedVersion against the simulator", () => {
     expect((await p.version.read!(id, updated.outs)).id).toBe("");
   });
 
+  it("reads an ISO id CloudStack has never heard of (431 on listIsos id=) as gone, and deletes it as done", async () => {
+    const p = providers();
+    // A purged or foreign id: CloudStack resolves the id before listing and answers 431.
+    const never = "0badc0de-0000-4000-8000-00000000beef";
+    const props = { ...connection(sim), semanticVersion: "1.31.4", url: "http://127.0.0.1/x.iso", minCpuNumber: 2, minMemory: 2048, state: "Enabled" };
+    expect((await p.version.read!(never, props)).id).toBe("");
+    await expect(p.version.delete!(never, props)).resolves.toBeUndefined();
+  });
+
   it("fails with the ISO's status and keeps a partial state on a checksum mismatch", async () => {
     const p = providers();
     const iso = sim.isos[0];

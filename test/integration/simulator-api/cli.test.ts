@@ -53,6 +53,8 @@ test("prints one JSON line, serves the API with the printed keys, exits 0 on SIG
     const zones = await call(String(ready.apiUrl), keys, "listZones");
     expect(zones.status).toBe(200);
     expect(zones.body.listzonesresponse.count).toBeGreaterThanOrEqual(1);
+    // Default mode is CloudStack's: an undeclared parameter is ignored (and audited), not refused.
+    expect((await call(String(ready.apiUrl), keys, "listZones", { nosuchparam: "1" })).status).toBe(200);
     const index = (await (await fetch(String(ready.isoBaseUrl))).json()) as unknown[];
     expect(index).toEqual(ready.isos);
     child.kill("SIGTERM");
@@ -61,10 +63,27 @@ test("prints one JSON line, serves the API with the printed keys, exits 0 on SIG
     expect(done.stdout.trim().split("\n")).toHaveLength(1);
     expect(fs.existsSync(stateFile)).toBe(true);
     expect(fs.readFileSync(auditFile, "utf8")).toContain('"command":"listZones"');
+    expect(fs.readFileSync(auditFile, "utf8")).toContain('"ignoredParams":["nosuchparam"]');
     expect(done.stderr).not.toContain(keys.secretKey);
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("--strict refuses undeclared parameters with 431", async () => {
+  const child = startCli(["--port", "0", "--time-scale", "0.002", "--strict"]);
+  const { output, exit } = collect(child);
+  try {
+    const ready = JSON.parse(await firstLine(child, output)) as Record<string, unknown>;
+    const keys = { apiKey: String(ready.apiKey), secretKey: String(ready.secretKey) };
+    const r = await call(String(ready.apiUrl), keys, "listZones", { nosuchparam: "1" });
+    expect(r.status).toBe(431);
+    expect(r.body.listzonesresponse.errortext).toContain("Unknown parameters : nosuchparam");
+    child.kill("SIGTERM");
+    expect((await exit).code).toBe(0);
+  } finally {
+    if (child.exitCode === null) child.kill("SIGKILL");
   }
 });
 

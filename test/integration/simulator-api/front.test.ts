@@ -1,3 +1,4 @@
+import type { CommandHandler } from "../../../simulator/contracts";
 import { ADMIN, USER } from "./fakeCloud";
 import { call, sign, waitForJob } from "./client";
 import { startHarness, type Harness } from "./harness";
@@ -93,7 +94,19 @@ describe("dispatch and parameters", () => {
     expect(r.body.listzonesresponse.errortext).toContain("listall");
     const lax = await startHarness({ strict: false });
     try {
-      expect((await call(lax.server.apiUrl, USER, "listZones", { listall: "true" })).status).toBe(200);
+      const ok = await call(lax.server.apiUrl, USER, "listZones", { listall: "true" });
+      expect(ok.status).toBe(200);
+      // Recorded in the audit, as CloudStack's ParamGenericValidationWorker logs them.
+      expect(lax.audit.records({ kind: "api", command: "listZones" })[0]).toMatchObject({ status: 200, ignoredParams: ["listall"] });
+      // ...and never handed to the command, as no @Parameter field receives them.
+      let seen: Record<string, string> = {};
+      (lax.cloud.handlers as Record<string, CommandHandler>).listZones = (params) => {
+        seen = params;
+        return { kind: "list", entityKey: "zone", items: [] };
+      };
+      expect((await call(lax.server.apiUrl, USER, "listZones", { listall: "true", name: "Zone 1" })).status).toBe(200);
+      expect(seen).toMatchObject({ name: "Zone 1" });
+      expect(seen).not.toHaveProperty("listall");
     } finally {
       await lax.close();
     }
@@ -205,7 +218,8 @@ describe("async jobs", () => {
       jobstatus: 1,
       jobresultcode: 0,
       jobresulttype: "object",
-      jobresult: { virtualmachine: { id, name: "web-1", state: "Running" } },
+      // The entity was rendered while its own job was pending, so it carries that job (UserVmJoinDaoImpl).
+      jobresult: { virtualmachine: { id, name: "web-1", state: "Running", jobid, jobstatus: 0 } },
       jobinstancetype: "VirtualMachine",
       jobinstanceid: id,
       accountid: "acc-user",

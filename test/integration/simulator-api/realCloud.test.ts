@@ -19,7 +19,7 @@ const inertNodes = (): NodeRuntime => ({
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulatorWith({ loadSeed, createCloud, createNodeRuntime: inertNodes, buildIsoCatalog }, { timeScale: 0.001, randomSeed: 5 });
+  sim = await startSimulatorWith({ loadSeed, createCloud, createNodeRuntime: inertNodes, buildIsoCatalog }, { timeScale: 0.001, randomSeed: 5, strict: true });
 });
 afterAll(async () => {
   await sim?.stop();

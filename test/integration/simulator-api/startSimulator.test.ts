@@ -4,7 +4,7 @@ import { call, waitForJob } from "./client";
 
 let sim: Simulator;
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 0.002, randomSeed: 3 });
+  sim = await startSimulator({ timeScale: 0.002, randomSeed: 3, strict: true });
 });
 afterAll(async () => {
   await sim?.stop();

@@ -39,6 +39,24 @@ describe("teardown", () => {
     await teardownCluster(cloud, target(ctx), Deadline.in(10_000, "t"), quiet);
   });
 
+  it("a recorded public IP CloudStack no longer knows (431 on listPublicIpAddresses id=) counts as gone", async () => {
+    const { cloud, ctx } = await builtCluster();
+    const gone = "0badc0de-0000-4000-8000-00000000dead";
+    // As after a purge of removed rows: the tagged IP is gone and the id in state resolves to nothing.
+    cloud.ips = [];
+    cloud.failWith = (command, params) =>
+      command === "listPublicIpAddresses" && params.id === gone
+        ? new FakeCloudError(
+            command,
+            431,
+            `Unable to execute API command listpublicipaddresses due to invalid value. Invalid parameter id value=${gone} due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.`,
+          )
+        : undefined;
+    await teardownCluster(cloud, { ...target(ctx), ipAddressId: gone }, Deadline.in(10_000, "t"), quiet);
+    expect(cloud.vms.map((v) => v.id)).toEqual(["bystander"]);
+    expect(cloud.networks.map((n) => n.id)).toEqual(["other-net"]);
+  });
+
   it("destroys without expunge when a non-admin may not expunge", async () => {
     const { cloud, ctx } = await builtCluster();
     cloud.failWith = (command, params) =>

@@ -17,7 +17,7 @@ describe("cloudstack-sim flags", () => {
       "--audit-file=audit.jsonl",
       "--random-seed",
       "17",
-      "--no-strict",
+      "--strict",
     ]);
     expect(parsed).toEqual({
       help: false,
@@ -30,9 +30,10 @@ describe("cloudstack-sim flags", () => {
         stateFile: "state.json",
         auditFile: "audit.jsonl",
         randomSeed: 17,
-        strict: false,
+        strict: true,
       },
     });
+    expect(parseCliArgs(["--no-strict"])).toEqual({ help: false, options: { strict: false } });
     expect(parseCliArgs([])).toEqual({ help: false, options: {} });
     expect(parseCliArgs(["--help"])).toEqual({ help: true });
   });

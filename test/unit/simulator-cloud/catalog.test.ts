@@ -25,7 +25,8 @@ test("default seed: zone, offerings, templates, network offerings, credentials",
   expect((await items(sim, "listTemplates", { templatefilter: "featured", name: "Ubuntu 22.04" })).map((t) => t.id)).toEqual([SEED_IDS.templates.ubuntu]);
   expect((await failure(async () => call(sim, "listTemplates", { templatefilter: "bogus" }))).code).toBe(431);
   const nos = await items(sim, "listNetworkOfferings", { name: "DefaultNetworkOfferingforKubernetesService" });
-  expect(nos[0]).toMatchObject({ guestiptype: "Isolated", state: "Enabled", egressdefaultpolicy: true });
+  expect(nos[0]).toMatchObject({ guestiptype: "Isolated", state: "Enabled", egressdefaultpolicy: true, networkrate: 200 });
+  expect(nos[0].serviceofferingid).toMatch(/^[0-9a-f-]{36}$/);
   expect(nos[0].service.map((s: any) => s.name)).toEqual(expect.arrayContaining(["SourceNat", "Firewall", "PortForwarding", "Lb", "UserData"]));
   expect(await items(sim, "listDiskOfferings")).toHaveLength(3);
   expect((await items(sim, "listOsTypes")).length).toBeGreaterThan(0);

@@ -27,7 +27,8 @@ describe("deployVirtualMachine", () => {
     const vm = job.entity as any;
     expect(job.entityKey).toBe("virtualmachine");
     expect(vm).toMatchObject({ id: submit.work.entityId, name: "node-1", displayname: "node-1", state: "Running", cpunumber: 2, memory: 4096, keypairs: "k1", account: "k8s-user" });
-    expect(vm.nic[0]).toMatchObject({ networkid: net.id, isdefault: true, type: "Isolated" });
+    expect(vm.nic[0]).toMatchObject({ networkid: net.id, isdefault: true, type: "Isolated", secondaryip: [], extradhcpoption: [] });
+    expect(vm).toMatchObject({ userid: SEED_IDS.users.user, username: "k8s-user" });
     const spec = sim.nodes.started[0];
     expect(spec.vmId).toBe(vm.id);
     expect(spec.guestIp).toBe(vm.nic[0].ipaddress);
@@ -201,12 +202,80 @@ describe("state machine", () => {
   test("scale needs Stopped and a different offering", async () => {
     const net = await newNetwork(sim);
     const vm = await deploy(sim, net.id, { name: "sc" });
+    expect(vm.isdynamicallyscalable).toBe(false);
     const j = await call(sim, "scaleVirtualMachine", { id: vm.id, serviceofferingid: SEED_IDS.offerings.large });
     if (j.kind !== "async") throw new Error();
-    expect((await failure(() => j.work.run())).code).toBe(431);
+    // enable.dynamic.scale.vm defaults to false: a running VM cannot be scaled.
+    expect(await failure(() => j.work.run())).toMatchObject({ code: 530, text: expect.stringContaining("Dynamically scaling virtual machines is disabled") });
     await entity(sim, "stopVirtualMachine", { id: vm.id });
     const s = await entity(sim, "scaleVirtualMachine", { id: vm.id, serviceofferingid: SEED_IDS.offerings.large });
     expect(s).toMatchObject({ cpunumber: 4, memory: 8192, serviceofferingname: "Large" });
+  });
+});
+
+describe("scaleVirtualMachine on a Running VM (UserVmManagerImpl.upgradeRunningVirtualMachine)", () => {
+  async function liveSim(hypervisor: string, scalableTemplate: boolean): Promise<Sim> {
+    const seed = defaultSeed();
+    seed.zones[0].hypervisor = hypervisor;
+    seed.templates[0].isdynamicallyscalable = scalableTemplate;
+    seed.settings["enable.dynamic.scale.vm"] = "true";
+    return makeSim(seed);
+  }
+  const scale = async (s: Sim, id: string, offering: string) => {
+    const j = await call(s, "scaleVirtualMachine", { id, serviceofferingid: offering });
+    if (j.kind !== "async") throw new Error("async expected");
+    return j.work.run();
+  };
+
+  test("scales up live on a hypervisor that can, with a scalable template; never down", async () => {
+    const live = await liveSim("VMware", true);
+    try {
+      const net = await newNetwork(live);
+      const vm = await deploy(live, net.id, { name: "up" });
+      expect(vm.isdynamicallyscalable).toBe(true);
+      expect(await scale(live, vm.id, SEED_IDS.offerings.large)).toMatchObject({ entity: { state: "Running", cpunumber: 4, memory: 8192 } });
+      expect(await failure(() => scale(live, vm.id, SEED_IDS.offerings.small))).toMatchObject({ code: 431, text: expect.stringContaining("only scalling up it is supported") });
+    } finally {
+      await live.close();
+    }
+  });
+
+  test("a VM from a template without scaling tools, or deployed with dynamicscalingenabled=false, is not scalable live", async () => {
+    const live = await liveSim("VMware", false);
+    try {
+      const net = await newNetwork(live);
+      const vm = await deploy(live, net.id, { name: "fixed" });
+      expect(await failure(() => scale(live, vm.id, SEED_IDS.offerings.large))).toMatchObject({ code: 530, text: expect.stringContaining("not configured to be dynamically scalable") });
+    } finally {
+      await live.close();
+    }
+    const flagged = await liveSim("VMware", true);
+    try {
+      const net = await newNetwork(flagged);
+      const vm = await deploy(flagged, net.id, { name: "optout", dynamicscalingenabled: "false" });
+      expect(vm.isdynamicallyscalable).toBe(false);
+    } finally {
+      await flagged.close();
+    }
+  });
+
+  test("KVM scales live only from a custom offering, so a fixed one is refused; Hyper-V never", async () => {
+    const kvm = await liveSim("KVM", true);
+    try {
+      const net = await newNetwork(kvm);
+      const vm = await deploy(kvm, net.id, { name: "kvm" });
+      expect(await failure(() => scale(kvm, vm.id, SEED_IDS.offerings.large))).toMatchObject({ code: 431, text: expect.stringContaining('"Fixed Offering"') });
+    } finally {
+      await kvm.close();
+    }
+    const hyperv = await liveSim("Hyperv", true);
+    try {
+      const net = await newNetwork(hyperv);
+      const vm = await deploy(hyperv, net.id, { name: "hv" });
+      expect(await failure(() => scale(hyperv, vm.id, SEED_IDS.offerings.large))).toMatchObject({ code: 431, text: "Scaling the VM dynamically is not supported for VMs running on Hypervisor [Hyperv]." });
+    } finally {
+      await hyperv.close();
+    }
   });
 });
 
