@@ -58,9 +58,12 @@ function parseValue(raw: string, where: string): TomlValue {
   if (/^'[^']*'$/.test(v)) return v.slice(1, -1);
   if (v === "true" || v === "false") return v === "true";
   if (/^[+-]?\d+$/.test(v)) return Number(v);
+  if (/^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(v)) return Number(v);
+  // Inline tables ({ ... }) carry nothing the CRI keys need: kept as their text.
+  if (/^\{.*\}$/.test(v)) return v;
   if (/^\[.*\]$/.test(v)) {
     const inner = v.slice(1, -1).trim();
-    if (inner === "") return [];
+    if (inner.replace(/,\s*$/, "") === "") return [];
     return inner.split(",").map((s) => s.trim()).filter((s) => s !== "").map((s) => String(parseValue(s, where)));
   }
   throw new ContainerdConfigError(`invalid value ${v} at ${where}`);
@@ -71,7 +74,19 @@ export function parseToml(text: string): Map<string, TomlValue> {
   const values = new Map<string, TomlValue>();
   const tables = new Set<string>();
   let table: string[] = [];
-  text.split("\n").forEach((line, n) => {
+  // A multi-line array is joined into one logical line first.
+  const lines: string[] = [];
+  let pending: string | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.replace(/^\s*#.*$/, "");
+    pending = pending === undefined ? line : `${pending} ${line.trim()}`;
+    const opens = (pending.match(/\[/g) ?? []).length - (pending.match(/\]/g) ?? []).length;
+    if (/=\s*\[/.test(pending) && opens > 0) continue;
+    lines.push(pending);
+    pending = undefined;
+  }
+  if (pending !== undefined) lines.push(pending);
+  lines.forEach((line, n) => {
     const t = line.trim();
     if (t === "" || t.startsWith("#")) return;
     const header = /^\[([^[\]]+)\]\s*(#.*)?$/.exec(t);
