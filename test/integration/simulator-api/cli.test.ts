@@ -48,13 +48,13 @@ test("prints one JSON line, serves the API with the printed keys, exits 0 on SIG
   const { output, exit } = collect(child);
   try {
     const ready = JSON.parse(await firstLine(child, output)) as Record<string, unknown>;
-    expect(Object.keys(ready).sort()).toEqual(["adminApiKey", "adminSecretKey", "apiKey", "apiUrl", "isoBaseUrl", "isos", "pid", "secretKey"]);
+    expect(Object.keys(ready).sort()).toEqual(["adminApiKey", "adminSecretKey", "apiKey", "apiUrl", "cksLayoutIsos", "isoBaseUrl", "isos", "pid", "secretKey"]);
     const keys = { apiKey: String(ready.apiKey), secretKey: String(ready.secretKey) };
     const zones = await call(String(ready.apiUrl), keys, "listZones");
     expect(zones.status).toBe(200);
     expect(zones.body.listzonesresponse.count).toBeGreaterThanOrEqual(1);
     const index = (await (await fetch(String(ready.isoBaseUrl))).json()) as unknown[];
-    expect(index).toEqual(ready.isos);
+    expect(index).toEqual([...(ready.isos as unknown[]), ...(ready.cksLayoutIsos as unknown[])]);
     child.kill("SIGTERM");
     const done = await exit;
     expect(done.code).toBe(0);
