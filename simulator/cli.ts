@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     adminSecretKey: sim.adminSecretKey,
     isoBaseUrl: sim.isoBaseUrl,
     isos: sim.isos,
+    // The same versions as CloudStack's own create-kubernetes-binaries-iso.sh builds them (no manifest.json).
+    cksLayoutIsos: sim.cksLayoutIsos,
     // Launched through npx or a shell wrapper, the simulator is not the process its parent holds:
     // the pid says whom to send SIGTERM to.
     pid: process.pid,

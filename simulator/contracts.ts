@@ -105,6 +105,10 @@ export interface VmBootSpec {
   memoryMb: number;
   /** Path on the simulator's disk of the ISO image in the VM's CD-ROM, if any. */
   isoPath?: string;
+  /** containerd version of the VM's template (seed `templates[].containerd`); 1.7.24 when absent. */
+  containerdVersion?: string;
+  /** The network's UserData provider is ConfigDrive: a config-2 ISO sits in a second CD-ROM drive. */
+  configDrive?: boolean;
 }
 
 export interface SocketAddress {

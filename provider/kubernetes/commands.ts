@@ -111,9 +111,14 @@ export function chain(first: NodeCommand, second: NodeCommand): NodeCommand {
 
 // ---- ISO install sequence (docs/binaries-iso.md) ------------------------------------------------
 
-/** Prints the CD-ROM device of the binaries ISO; exits non-zero while none is attached. */
+/**
+ * Lists the ISO 9660 devices with their labels (`blkid -t TYPE=iso9660 -o export`); exits 2 while
+ * none is attached. The ISO is found by filesystem type, not label: xorriso-built ISOs are labelled
+ * ISOIMAGE, mkisofs' CDROM, and config drives (config-2, cidata) are iso9660 too, so the caller picks
+ * with pickBinariesIsoDevice (isoLayout.ts). CKS's own etcd template also searches TYPE=iso9660.
+ */
 export function findIsoDevice(): NodeCommand {
-  return nodeCommand(["blkid", "-o", "device", "-t", "LABEL=CDROM"], { sudo: true });
+  return nodeCommand(["blkid", "-t", "TYPE=iso9660", "-o", "export"], { sudo: true });
 }
 
 /** `mkdir -p` of the given directories. */
@@ -127,14 +132,31 @@ export function mountIso(device: string): NodeCommand {
   return chain(mkdirs([ISO_MOUNT_POINT]), nodeCommand(["mount", "-o", "ro", device, ISO_MOUNT_POINT], { sudo: true }));
 }
 
-/** Exits 0 when the ISO is already mounted (its manifest is readable), so mounting can be skipped. */
+/**
+ * Exits 0 when the ISO is already mounted, so mounting can be skipped. Both layouts (manifest and
+ * CKS's create-kubernetes-binaries-iso.sh) carry k8s/kubeadm; only the first has manifest.json.
+ */
 export function isIsoMounted(): NodeCommand {
-  return nodeCommand(["test", "-f", `${ISO_MOUNT_POINT}/manifest.json`]);
+  return nodeCommand(["test", "-f", `${ISO_MOUNT_POINT}/k8s/kubeadm`]);
 }
 
-/** Prints the ISO's manifest.json. */
+/** Prints the ISO's manifest.json (only ISOs of docs/binaries-iso.md's layout have one). */
 export function catManifest(): NodeCommand {
   return nodeCommand(["cat", `${ISO_MOUNT_POINT}/manifest.json`]);
+}
+
+/**
+ * Prints every file and directory of the mounted ISO down to two levels, one absolute path a line
+ * (the CKS layout is that flat). A pattern that matches nothing is left out, never printed literally.
+ */
+export function listIso(): NodeCommand {
+  const script = `for f in ${ISO_MOUNT_POINT}/* ${ISO_MOUNT_POINT}/*/*; do if [ -e "$f" ]; then printf '%s\\n' "$f"; fi; done`;
+  return nodeCommand(["sh", "-c", script]);
+}
+
+/** Prints the image references in containerd's k8s.io namespace, one a line. */
+export function listImages(): NodeCommand {
+  return nodeCommand(["ctr", "-n", "k8s.io", "images", "ls", "-q"], { sudo: true });
 }
 
 /** Absolute path of a file on the mounted ISO, from its manifest-relative path. */

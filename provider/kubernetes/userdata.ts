@@ -5,6 +5,7 @@ import { gzipSync } from "zlib";
 import { z } from "zod";
 import { registrySchema, renderRegistryHostsToml, registryHostsPath } from "./registry";
 import { stringifyForCloudInit } from "./yaml11";
+import { containerdBootEditArgv } from "./containerdConfig";
 
 export { renderEtcdUnit } from "./etcdUnit";
 
@@ -47,10 +48,12 @@ const K8S_SYSCTL = ["net.bridge.bridge-nf-call-iptables = 1", "net.bridge.bridge
 const K8S_MODULES = "overlay\nbr_netfilter\n";
 
 // Kubernetes nodes need the systemd cgroup driver and the certs.d registry layout; containerd's
-// shipped default has neither, so its config is regenerated once at first boot (as CKS does).
+// shipped default has neither, so its config is regenerated once at first boot (as CKS does). The pod
+// sandbox image is pinned later, by the install phase, once the ISO's pause image is known.
 const CONTAINERD_RUNCMD: Array<string[]> = [
   ["sh", "-c", "mkdir -p /etc/containerd && containerd config default > /etc/containerd/config.toml"],
-  ["sed", "-i", "-e", "s/SystemdCgroup = false/SystemdCgroup = true/", "-e", 's#config_path = ""#config_path = "/etc/containerd/certs.d"#', "/etc/containerd/config.toml"],
+  // Both config formats (containerd 1.x version = 2, 2.x version = 3): see containerdConfig.ts.
+  containerdBootEditArgv(),
   ["systemctl", "restart", "containerd"],
 ];
 

@@ -61,6 +61,8 @@ export interface IsoIndexEntry {
   version: string;
   url: string;
   sha256: string;
+  /** "manifest" (docs/binaries-iso.md) or "cks" (CloudStack's own script: no manifest.json, label ISOIMAGE). */
+  layout: "manifest" | "cks";
 }
 
 export interface Simulator {
@@ -72,6 +74,8 @@ export interface Simulator {
   adminSecretKey: string;
   isoBaseUrl: string;
   isos: IsoIndexEntry[];
+  /** The same versions built exactly as CloudStack's create-kubernetes-binaries-iso.sh does (label ISOIMAGE). */
+  cksLayoutIsos: IsoIndexEntry[];
   faults: FaultController;
   audit: AuditLog;
   cloud: Cloud;
@@ -163,7 +167,10 @@ export async function startSimulatorWith(parts: SimulatorParts, options: Simulat
       adminApiKey: loaded.admin.apiKey,
       adminSecretKey: loaded.admin.secretKey,
       isoBaseUrl: server.isoBaseUrl,
-      isos: server.isoIndex(),
+      // `isos` keeps to the manifest layout, so "the first" or "the newest" ISO stays what it was;
+      // the CKS-layout builds of the same versions are listed apart.
+      isos: server.isoIndex().filter((i) => i.layout === "manifest"),
+      cksLayoutIsos: server.isoIndex().filter((i) => i.layout === "cks"),
       faults,
       audit,
       cloud: createdCloud,

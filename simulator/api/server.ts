@@ -16,6 +16,8 @@ export interface IsoFile {
   path: string;
   sha256: string;
   size: number;
+  /** "cks": built as CloudStack's create-kubernetes-binaries-iso.sh builds it (no manifest.json). */
+  layout?: "manifest" | "cks";
 }
 
 export interface ApiServerOptions {
@@ -37,7 +39,7 @@ export interface ApiServer {
   readonly apiUrl: string;
   /** http://host:port/isos/ */
   readonly isoBaseUrl: string;
-  isoIndex(): Array<{ version: string; url: string; sha256: string }>;
+  isoIndex(): Array<{ version: string; url: string; sha256: string; layout: "manifest" | "cks" }>;
   close(): Promise<void>;
 }
 
@@ -60,8 +62,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const byFile = new Map(options.isos.map((iso) => [iso.fileName, iso]));
   let base = "";
 
-  const isoIndex = (): Array<{ version: string; url: string; sha256: string }> =>
-    options.isos.map((iso) => ({ version: iso.version, url: `${base}/isos/${encodeURIComponent(iso.fileName)}`, sha256: iso.sha256 }));
+  const isoIndex = (): Array<{ version: string; url: string; sha256: string; layout: "manifest" | "cks" }> =>
+    options.isos.map((iso) => ({ version: iso.version, url: `${base}/isos/${encodeURIComponent(iso.fileName)}`, sha256: iso.sha256, layout: iso.layout ?? "manifest" }));
 
   async function handleApi(req: http.IncomingMessage, res: http.ServerResponse, query: string): Promise<void> {
     if (req.method !== "GET" && req.method !== "POST") {

@@ -55,6 +55,11 @@ export const SeedTemplateSchema = z.object({
   size: z.number().int().default(8589934592),
   /** RegisterTemplateCmd's isdynamicallyscalable defaults to false (the image has no scaling tools). */
   isdynamicallyscalable: z.boolean().default(false),
+  /**
+   * The containerd the template ships: 1.x writes and reads config version 2, 2.x version 3
+   * (containerd docs/cri/config.md). Default 1.7 as on containerd.io's Debian 12 packages.
+   */
+  containerd: z.string().regex(/^\d+\.\d+\.\d+$/).default("1.7.24"),
 });
 
 export const SeedNetworkOfferingSchema = z.object({
@@ -66,6 +71,12 @@ export const SeedNetworkOfferingSchema = z.object({
   egressdefaultpolicy: z.boolean().default(true),
   state: z.enum(["Enabled", "Disabled"]).default("Enabled"),
   isdefault: z.boolean().default(false),
+  /**
+   * Which provider serves the UserData service. With "ConfigDrive", CloudStack attaches a config drive
+   * (an ISO 9660 image labelled config-2) to every VM of the network (CloudStack ConfigDriveBuilder,
+   * cloud-init DataSourceConfigDrive).
+   */
+  userDataProvider: z.enum(["VirtualRouter", "ConfigDrive"]).default("VirtualRouter"),
 });
 
 export const SeedSharedNetworkSchema = z.object({

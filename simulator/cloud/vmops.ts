@@ -13,6 +13,8 @@ const ON_HOST: VmRecord["state"][] = ["Starting", "Running", "Stopping"];
 export function bootSpec(ctx: CloudContext, vm: VmRecord): VmBootSpec {
   const net = ctx.world.networks.get(vm.networkId);
   const iso = vm.isoId ? ctx.world.isos.get(vm.isoId) : undefined;
+  const template = ctx.seed.templates.find((t) => t.id === vm.templateId);
+  const offering = net ? ctx.seed.networkOfferings.find((o) => o.id === net.offeringId) : undefined;
   const deployKeys = vm.keypairs
     .map((name) => [...ctx.world.keyPairs.values()].find((k) => k.accountId === vm.accountId && k.name === name))
     .filter((k) => k !== undefined)
@@ -29,6 +31,8 @@ export function bootSpec(ctx: CloudContext, vm: VmRecord): VmBootSpec {
     cpuNumber: vm.cpuNumber,
     memoryMb: vm.memory,
     isoPath: iso?.filePath,
+    ...(template ? { containerdVersion: template.containerd } : {}),
+    ...(offering?.userDataProvider === "ConfigDrive" ? { configDrive: true } : {}),
   };
 }
 

@@ -19,6 +19,13 @@ import { writeTgz, type TarEntry } from "./tar";
 export interface BinariesIsoOptions {
   /** Include the etcd tarball (for external etcd nodes). */
   etcd?: boolean;
+  /**
+   * "manifest" (default): docs/binaries-iso.md, with manifest.json. "cks": exactly what CloudStack's
+   * scripts/util/create-kubernetes-binaries-iso.sh writes (apache/cloudstack), no manifest.json.
+   */
+  layout?: "manifest" | "cks";
+  /** Volume identifier: CDROM (mkisofs' default) or ISOIMAGE (xorriso's default, `xorriso -as mkisofs`). */
+  volumeId?: string;
 }
 
 const ARCH = "amd64";
@@ -117,7 +124,36 @@ export function binariesIsoFiles(version: string, opts: BinariesIsoOptions = {})
   return files;
 }
 
-/** A complete binaries ISO image (volume id CDROM, Rock Ridge + Joliet), deterministic for a version. */
+/**
+ * The files of an ISO as CKS's create-kubernetes-binaries-iso.sh lays them out: no manifest, no
+ * versions in the CNI/crictl/etcd archive names (`cni-plugins-${ARCH}.tgz`, `crictl-linux-${ARCH}.tar.gz`,
+ * `etcd-linux-${ARCH}.tar.gz`), the binaries as curl downloaded them (0644: the script restores
+ * kubeadm's original mode after running it), and each image saved as `docker/<last path segment>.tar`
+ * (`grep -oE "[^/]+$"` of the reference, tag included: `docker/kube-apiserver:v1.31.13.tar`).
+ */
+export function cksLayoutIsoFiles(version: string, opts: BinariesIsoOptions = {}): IsoFile[] {
+  const manifest = binariesIsoManifest(version, opts);
+  const byPath = new Map(binariesIsoFiles(version, opts).map((f) => [f.path, f]));
+  const data = (path: string): Buffer => (byPath.get(path) as IsoFile).data;
+  const f = manifest.files;
+  const files: IsoFile[] = [
+    { path: "k8s/kubeadm", data: data(f.kubeadm), mode: 0o644 },
+    { path: "k8s/kubelet", data: data(f.kubelet), mode: 0o644 },
+    { path: "k8s/kubectl", data: data(f.kubectl), mode: 0o644 },
+    { path: `cni/cni-plugins-${ARCH}.tgz`, data: data(f.cniPlugins) },
+    { path: `cri-tools/crictl-linux-${ARCH}.tar.gz`, data: data(f.crictl) },
+    { path: "kubelet.service", data: data(f.kubeletService) },
+    { path: "10-kubeadm.conf", data: data(f.kubeadmDropIn) },
+    { path: "network.yaml", data: data(f.networkManifest) },
+    { path: "dashboard.yaml", data: data(f.dashboardManifest) },
+    ...manifest.images.map((image) => ({ path: `docker/${image.name.slice(image.name.lastIndexOf("/") + 1)}.tar`, data: data(image.file) })),
+  ];
+  if (f.etcd) files.push({ path: `etcd/etcd-linux-${ARCH}.tar.gz`, data: data(f.etcd) });
+  return files;
+}
+
+/** A complete binaries ISO image (Rock Ridge + Joliet), deterministic for a version and options. */
 export function buildBinariesIso(version: string, opts: BinariesIsoOptions = {}): Buffer {
-  return writeIsoImage(binariesIsoFiles(version, opts), { volumeId: "CDROM" });
+  const files = opts.layout === "cks" ? cksLayoutIsoFiles(version, opts) : binariesIsoFiles(version, opts);
+  return writeIsoImage(files, { volumeId: opts.volumeId ?? "CDROM" });
 }

@@ -92,7 +92,11 @@ Restart=always
 WantedBy=multi-user.target
 `;
 
-export function populateBaseImage(fs: NodeFs, hostname: string): void {
+/** containerd of the template when the seed names none (containerd.io on Debian 12). */
+export const DEFAULT_CONTAINERD_VERSION = "1.7.24";
+
+export function populateBaseImage(fs: NodeFs, hostname: string, opts: { containerdVersion?: string } = {}): void {
+  const containerdVersion = opts.containerdVersion ?? DEFAULT_CONTAINERD_VERSION;
   const dirs: [string, number][] = [
     ["/bin", 0o755], ["/sbin", 0o755], ["/usr/bin", 0o755], ["/usr/sbin", 0o755], ["/usr/local/bin", 0o755],
     ["/usr/local/sbin", 0o755], ["/opt", 0o755], ["/etc/systemd/system", 0o755], ["/lib/systemd/system", 0o755],
@@ -120,7 +124,7 @@ export function populateBaseImage(fs: NodeFs, hostname: string): void {
   fs.write("/var/log/syslog", "", { mode: 0o640 });
   for (const [dir, tools] of Object.entries(TEMPLATE_TOOLS)) {
     for (const t of tools) {
-      const version = t === "ctr" || t === "containerd" ? "1.7.24" : undefined;
+      const version = t === "ctr" || t === "containerd" ? containerdVersion : undefined;
       fs.write(`${dir}/${t}`, standInHeader(t, version), { mode: 0o755 });
     }
   }

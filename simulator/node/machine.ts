@@ -2,6 +2,8 @@
 // key live as long as the VM; everything else is reset by a power cycle.
 import type { AuditSink, FaultSource, NetworkFabric, SimClock, VmBootSpec } from "../contracts";
 import { auditArgv, programOf } from "./auditing";
+import { type BlockDevice, isoDevice, probeIso9660, probeIsoFile } from "./blockDevices";
+import { buildConfigDrive } from "./configDrive";
 import { GuestPortRelays } from "./guestPorts";
 import { appendJournal } from "./services";
 import { MemFs } from "./fs";
@@ -63,6 +65,8 @@ export class SimMachine implements NodeMachine, ShellHost {
   powerSignal = new AbortController();
   hostKey: { private: string; public: string } | undefined;
   imageReady = false;
+  /** The config drive's image, built once per VM (CloudStack rebuilds it only on userdata changes). */
+  private configDriveImage?: Buffer;
 
   constructor(
     public spec: VmBootSpec,
@@ -103,10 +107,16 @@ export class SimMachine implements NodeMachine, ShellHost {
     return BUILTINS.get(name);
   }
 
-  blockDevices(): Map<string, { imagePath: string; label: string; type: "iso9660" }> {
+  blockDevices(): Map<string, BlockDevice> {
     const iso = this.deps.isoPath();
-    const devices = new Map<string, { imagePath: string; label: string; type: "iso9660" }>();
-    if (iso) devices.set("/dev/sr0", { imagePath: iso, label: "CDROM", type: "iso9660" });
+    const devices = new Map<string, BlockDevice>();
+    const cd = iso ? isoDevice(probeIsoFile(iso), { imagePath: iso }) : undefined;
+    if (cd) devices.set("/dev/sr0", cd);
+    if (this.spec.configDrive) {
+      this.configDriveImage ??= buildConfigDrive(this.spec);
+      const drive = isoDevice(probeIso9660(this.configDriveImage), { image: this.configDriveImage });
+      if (drive) devices.set("/dev/sr1", drive);
+    }
     return devices;
   }
 

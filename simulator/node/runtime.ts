@@ -117,7 +117,7 @@ export class SimNodeRuntime implements NodeRuntime {
     m.spec = vm;
     if (vm.isoPath) this.isos.set(vm.vmId, vm.isoPath);
     if (!m.imageReady) {
-      populateBaseImage(m.fs, vm.name);
+      populateBaseImage(m.fs, vm.name, { containerdVersion: vm.containerdVersion });
       m.hostKey = generateHostKey();
       for (const unit of ["containerd", "ssh"]) serviceState(m, unit).enabled = true;
       m.imageReady = true;

@@ -1,6 +1,7 @@
 // The inside of a simulated VM as its commands see it. node/machine (filesystem, services, SSH,
 // cloud-init, shell and base tools) implements these; node/kube (kubeadm, kubectl, the kubelet and the
 // cluster model) plugs its commands and service hooks in through them.
+import type { BlockDevice } from "./blockDevices";
 import type { AuditSink, FaultSource, NetworkFabric, SimClock, VmBootSpec } from "../contracts";
 
 export interface FileStat {
@@ -47,8 +48,11 @@ export interface NodeMachine {
   readonly audit: AuditSink;
   readonly faults: FaultSource;
   readonly fabric: NetworkFabric;
-  /** Device path → ISO image file on the simulator's disk (`/dev/sr0` when a CD-ROM is in). */
-  blockDevices(): Map<string, { imagePath: string; label: string; type: "iso9660" }>;
+  /**
+   * Device path → CD-ROM medium: `/dev/sr0` is the drive attachIso fills, `/dev/sr1` the config drive
+   * (when the network's UserData provider is ConfigDrive). Tags as blkid probes them from the image.
+   */
+  blockDevices(): Map<string, BlockDevice>;
   /** Mount point → mounted ISO contents (path inside the ISO → bytes). */
   readonly mounts: Map<string, { device: string; files: Map<string, Buffer> }>;
   readonly services: Map<string, ServiceState>;

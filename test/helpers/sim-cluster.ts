@@ -217,6 +217,12 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const MOUNT_POINT = "/mnt/k8sdisk";
 
+function pauseImage(manifest: Manifest): string {
+  const pause = manifest.images.find((i) => /\/pause:[^/]+$/.test(i.name));
+  if (!pause) throw new Error("the ISO manifest names no pause image");
+  return pause.name;
+}
+
 /** Wait for cloud-init, find and mount the CD-ROM, install everything the manifest names, start the kubelet. */
 export async function installFromIso(ssh: SimSshClient): Promise<Manifest> {
   await ssh.run("cloud-init status --wait", { timeoutMs: 30_000 });
@@ -239,6 +245,11 @@ export async function installFromIso(ssh: SimSshClient): Promise<Manifest> {
     `sudo install -m 0644 ${at(f.kubeletService)} /etc/systemd/system/kubelet.service`,
     `sudo install -m 0644 ${at(f.kubeadmDropIn)} /etc/systemd/system/kubelet.service.d/10-kubeadm.conf`,
     ...manifest.images.map((img) => `sudo ctr -n k8s.io images import ${at(img.file)}`),
+    // The packaged config disables CRI, and containerd's default sandbox (pause 3.8 on 1.7) is not on
+    // the ISO: pods could not start offline. Pin the ISO's pause image, as CKS's setup-kube-system does.
+    "sudo sh -c 'containerd config default > /etc/containerd/config.toml'",
+    `sudo sed -i 's#^\\([[:space:]]*sandbox_image = \\).*#\\1"${pauseImage(manifest)}"#' /etc/containerd/config.toml`,
+    "sudo systemctl restart containerd",
     "sudo mkdir -p /etc/kubernetes/cks",
     `sudo install -m 0644 ${at(f.networkManifest)} ${at(f.dashboardManifest)} /etc/kubernetes/cks/`,
     "sudo systemctl daemon-reload",

@@ -40,6 +40,11 @@ export interface NodeRuntime {
   readyReached: boolean;
   /** Bumped on every kubelet start/stop so that stale readiness timers do nothing. */
   generation: number;
+  /**
+   * Set while no pod sandbox can start on the node (podSandbox.ts): its static pods and DaemonSet
+   * pods (kube-proxy, the CNI) never run, so it never becomes Ready.
+   */
+  podSandboxError?: string;
 }
 
 export type EtcdTopology = { mode: "stacked"; members: Set<string> } | { mode: "external"; endpoints: string[] };

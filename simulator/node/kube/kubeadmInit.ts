@@ -242,7 +242,16 @@ export async function kubeadmInit(ctx: KubeToolsContext, args: string[], io: Com
     io.stdout("[kubelet-check] The kubelet is not healthy after 4m0.000s\n\nUnfortunately, an error has occurred, likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\nIf you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\n");
     throw phaseFailure("wait-control-plane", "failed while waiting for the kubelet to start: The HTTP call equal to 'curl -sSL http://127.0.0.1:10248/healthz' returned error: Get \"http://127.0.0.1:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.");
   }
-  io.stdout("[kubelet-check] The kubelet is healthy after 1.001s\n[api-check] Waiting for a healthy API server. This can take up to 4m0s\n[api-check] The API server is healthy after 5.501s\n");
+  io.stdout("[kubelet-check] The kubelet is healthy after 1.001s\n[api-check] Waiting for a healthy API server. This can take up to 4m0s\n");
+  if (!member.api) {
+    // The kubelet runs, but the kube-apiserver static pod never did (no pod sandbox: podSandbox.ts), so
+    // kubeadm's WaitForAPI polls /healthz until its timeout (kubernetes cmd/kubeadm/app/util/apiclient/
+    // wait.go WaitForAPI; cmd/kubeadm/app/cmd/phases/init/waitcontrolplane.go).
+    await ctx.env.clock.sleep(DURATIONS.init, io.signal);
+    io.stdout(`[api-check] The API server is not healthy after 4m0.000s\n\nUnfortunately, an error has occurred:\n\tcontext deadline exceeded\n\nThis error is likely caused by:\n\t- The kubelet is not running\n\t- The kubelet is unhealthy due to a misconfiguration of the node in some way (required cgroups disabled)\n\nIf you are on a systemd-powered system, you can try to troubleshoot the error with the following commands:\n\t- 'systemctl status kubelet'\n\t- 'journalctl -xeu kubelet'\n\nAdditionally, a control plane component may have crashed or exited when started by the container runtime.\nTo troubleshoot, list all containers using your preferred container runtimes CLI.\nHere is one example how you may list all running Kubernetes containers by using crictl:\n\t- 'crictl --runtime-endpoint unix:///var/run/containerd/containerd.sock ps -a | grep kube | grep -v pause'\n\tOnce you have found the failing container, you can inspect its logs with:\n\t- 'crictl --runtime-endpoint unix:///var/run/containerd/containerd.sock logs CONTAINERID'\n`);
+    throw phaseFailure("wait-control-plane", p.kubeadm.minor >= 30 ? "could not initialize a Kubernetes cluster" : "couldn't initialize a Kubernetes cluster");
+  }
+  io.stdout("[api-check] The API server is healthy after 5.501s\n");
   io.stdout('[upload-config] Storing the configuration used in ConfigMap "kubeadm-config" in the "kube-system" Namespace\n[kubelet] Creating a ConfigMap "kubelet-config" in namespace kube-system with the configuration for the kubelets in the cluster\n');
 
   let certificateKey: string | undefined;

@@ -26,7 +26,8 @@ export function registerNode(cluster: KubeCluster, node: NodeRuntime): void {
 
 /** After the readiness delay, a node with a running kubelet and an installed CNI becomes Ready. */
 export function scheduleReadiness(ctx: KubeToolsContext, cluster: KubeCluster, node: NodeRuntime): void {
-  if (!cluster.cniInstalled || !node.kubeletRunning || node.readyReached) return;
+  // No pod sandbox, no kube-proxy or CNI pod on the node: NetworkReady never turns true.
+  if (!cluster.cniInstalled || !node.kubeletRunning || node.readyReached || node.podSandboxError) return;
   const generation = node.generation;
   ctx.env.clock
     .sleep(DURATIONS.nodeReadyAfterCni)

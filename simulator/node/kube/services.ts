@@ -8,6 +8,8 @@ import type { KubeToolsContext } from "./context";
 import { CommandFailure } from "./failure";
 import { kubeletStarted, kubeletStopped, registerNode, startMemberApi, stopMemberApi } from "./lifecycle";
 import { ETCD_PATHS, KUBELET_PATHS, hasBinary, installedVersion, kubeletIdentity } from "./nodeFacts";
+import { podSandboxProblem } from "./podSandbox";
+import { appendJournal } from "../services";
 
 const KUBELET = "kubelet";
 
@@ -26,8 +28,17 @@ async function runKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<
   const node = cluster.nodes.get(nodeName);
   if (!node) return "crashloop";
   node.kubeletVersion = installedVersion(machine, "kubelet", KUBELET_PATHS) ?? node.kubeletVersion;
+  const sandboxProblem = podSandboxProblem(ctx, machine);
+  if (sandboxProblem) {
+    node.podSandboxError = sandboxProblem;
+    const quoted = sandboxProblem.replace(/"/g, '\\"');
+    appendJournal(machine, KUBELET, '"Error syncing pod, skipping" err="failed to \\"CreatePodSandbox\\" with CreatePodSandboxError: \\"' + quoted + '\\""');
+  } else {
+    delete node.podSandboxError;
+  }
   const member = cluster.controlPlane.get(nodeName);
-  if (member && member.vmId === machine.spec.vmId && machine.fs.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")) {
+  // The API server is a static pod: without a sandbox it never starts.
+  if (!sandboxProblem && member && member.vmId === machine.spec.vmId && machine.fs.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")) {
     await startMemberApi(ctx, cluster, member, machine);
   }
   // A (re)starting kubelet registers its Node again if it was deleted meanwhile.

@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import type { NodeCommand, NodeMachine } from "../types";
 import { fail, readFileFor, tool, usageError } from "./common";
 import { readTar } from "./tarReader";
+import { containerdDefaultConfig } from "./containerdDefaults";
 
 const K8S_NAMESPACE = "k8s.io";
 
@@ -159,49 +160,12 @@ const crictl: NodeCommand = tool("crictl", async (argv, io, m) => {
   return usageError(io, "crictl", `No help topic for '${verb ?? ""}'`);
 });
 
-export const CONTAINERD_DEFAULT_CONFIG = `disabled_plugins = []
-imports = []
-oom_score = 0
-plugin_dir = ""
-required_plugins = []
-root = "/var/lib/containerd"
-state = "/run/containerd"
-temp = ""
-version = 2
-
-[grpc]
-  address = "/run/containerd/containerd.sock"
-
-[plugins]
-
-  [plugins."io.containerd.grpc.v1.cri"]
-    sandbox_image = "registry.k8s.io/pause:3.8"
-
-    [plugins."io.containerd.grpc.v1.cri".cni]
-      bin_dir = "/opt/cni/bin"
-      conf_dir = "/etc/cni/net.d"
-
-    [plugins."io.containerd.grpc.v1.cri".containerd]
-      default_runtime_name = "runc"
-      snapshotter = "overlayfs"
-
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes]
-
-        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-          runtime_type = "io.containerd.runc.v2"
-
-          [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-            SystemdCgroup = false
-
-    [plugins."io.containerd.grpc.v1.cri".registry]
-      config_path = ""
-
-      [plugins."io.containerd.grpc.v1.cri".registry.mirrors]
-`;
+/** `containerd config default` of the template's default containerd (1.7). */
+export const CONTAINERD_DEFAULT_CONFIG = containerdDefaultConfig("1.7.24");
 
 const containerd: NodeCommand = tool("containerd", async (argv, io) => {
   if (argv[1] === "config" && argv[2] === "default") {
-    io.stdout(CONTAINERD_DEFAULT_CONFIG);
+    io.stdout(containerdDefaultConfig(io.binaryVersion ?? "1.7.24"));
     return 0;
   }
   if (argv[1] === "--version" || argv[1] === "-v") {

@@ -3,6 +3,7 @@ import { cloudInitTool } from "../cloudinit/statusTool";
 import type { CommandTable } from "../types";
 import { ARCHIVE_TOOLS } from "./archive";
 import { CONTAINERD_TOOLS } from "./containerd";
+import { containerdHook } from "./containerdService";
 import { curl } from "./curl";
 import { FILE_TOOLS } from "./files";
 import { MEDIA_TOOLS } from "./media";
@@ -15,4 +16,5 @@ export function installBaseTools(table: CommandTable): void {
   }
   table.register("cloud-init", cloudInitTool);
   table.register("curl", curl);
+  table.registerService("containerd", containerdHook);
 }

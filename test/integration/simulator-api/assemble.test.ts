@@ -63,7 +63,8 @@ test("assembles a working simulator, wires the fabric lazily and stops everythin
   expect(sim.secretKey).toBe(USER.secretKey);
   expect(sim.adminApiKey).toBe(ADMIN.apiKey);
   expect(sim.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/client\/api$/);
-  expect(sim.isos).toEqual([{ version: "1.30.14", url: `${sim.isoBaseUrl}cks-binaries-1.30.14.iso`, sha256: "ab".repeat(32) }]);
+  expect(sim.isos).toEqual([{ version: "1.30.14", url: `${sim.isoBaseUrl}cks-binaries-1.30.14.iso`, sha256: "ab".repeat(32), layout: "manifest" }]);
+  expect(sim.cksLayoutIsos).toEqual([]);
   expect(sim.faults.state().spec).toBe("throttle=1000");
   // The node runtime got its fabric before the cloud existed; it forwards now.
   expect(spy.nodeFabric?.resolve("vm-1", "10.1.1.5", 22)).toEqual({ host: "vm-1->10.1.1.5", port: 22 });

@@ -48,7 +48,7 @@ test("prints one JSON line, serves the API with the printed keys, exits 0 on SIG
   const { output, exit } = collect(child);
   try {
     const ready = JSON.parse(await firstLine(child, output)) as Record<string, unknown>;
-    expect(Object.keys(ready).sort()).toEqual(["adminApiKey", "adminSecretKey", "apiKey", "apiUrl", "isoBaseUrl", "isos", "pid", "secretKey"]);
+    expect(Object.keys(ready).sort()).toEqual(["adminApiKey", "adminSecretKey", "apiKey", "apiUrl", "cksLayoutIsos", "isoBaseUrl", "isos", "pid", "secretKey"]);
     const keys = { apiKey: String(ready.apiKey), secretKey: String(ready.secretKey) };
     const zones = await call(String(ready.apiUrl), keys, "listZones");
     expect(zones.status).toBe(200);
@@ -56,7 +56,7 @@ test("prints one JSON line, serves the API with the printed keys, exits 0 on SIG
     // Default mode is CloudStack's: an undeclared parameter is ignored (and audited), not refused.
     expect((await call(String(ready.apiUrl), keys, "listZones", { nosuchparam: "1" })).status).toBe(200);
     const index = (await (await fetch(String(ready.isoBaseUrl))).json()) as unknown[];
-    expect(index).toEqual(ready.isos);
+    expect(index).toEqual([...(ready.isos as unknown[]), ...(ready.cksLayoutIsos as unknown[])]);
     child.kill("SIGTERM");
     const done = await exit;
     expect(done.code).toBe(0);

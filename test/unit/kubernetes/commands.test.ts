@@ -42,16 +42,16 @@ describe("sh", () => {
 });
 
 describe("step builders", () => {
-  it("findIsoDevice looks for the CDROM label", () => {
-    expect(c.findIsoDevice().command).toBe("sudo blkid -o device -t LABEL=CDROM");
+  it("findIsoDevice looks for ISO 9660 devices by type, not by label", () => {
+    expect(c.findIsoDevice().command).toBe("sudo blkid -t TYPE=iso9660 -o export");
   });
 
   it("mountIso creates the mount point and mounts read-only", () => {
     expect(c.mountIso("/dev/sr0").command).toBe("sudo mkdir -p /mnt/k8sdisk && sudo mount -o ro /dev/sr0 /mnt/k8sdisk");
   });
 
-  it("isIsoMounted and catManifest use the manifest path", () => {
-    expect(c.isIsoMounted().command).toBe("test -f /mnt/k8sdisk/manifest.json");
+  it("isIsoMounted looks for k8s/kubeadm (both layouts), catManifest reads the manifest", () => {
+    expect(c.isIsoMounted().command).toBe("test -f /mnt/k8sdisk/k8s/kubeadm");
     expect(c.catManifest().command).toBe("cat /mnt/k8sdisk/manifest.json");
   });
 

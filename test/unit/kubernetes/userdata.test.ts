@@ -130,12 +130,25 @@ describe("runcmd entries do what they say under real bash and sed", () => {
     const entry = runcmd.find((e) => e[0] === "sed" && e.includes("/etc/containerd/config.toml"))!;
     writeFileSync(
       join(dir, "config.toml"),
-      '      [plugins."io.containerd.grpc.v1.cri".registry]\n        config_path = ""\n            SystemdCgroup = false\n',
+      '          [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]\n            SystemdCgroup = false\n      [plugins."io.containerd.grpc.v1.cri".registry]\n        config_path = ""\n',
     );
     runEntry(entry);
     const out = readFileSync(join(dir, "config.toml"), "utf8");
     expect(out).toContain('config_path = "/etc/containerd/certs.d"');
     expect(out).toContain("SystemdCgroup = true");
+    expect(out).not.toContain("SystemdCgroup = false");
+  });
+
+  it("does the same on containerd 2.x's config (version = 3: literal strings, no SystemdCgroup line)", () => {
+    const entry = runcmd.find((e) => e[0] === "sed" && e.includes("/etc/containerd/config.toml"))!;
+    writeFileSync(
+      join(dir, "config.toml"),
+      "version = 3\n    [plugins.'io.containerd.cri.v1.images'.registry]\n      config_path = ''\n          [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n            BinaryName = ''\n",
+    );
+    runEntry(entry);
+    const out = readFileSync(join(dir, "config.toml"), "utf8");
+    expect(out).toContain('config_path = "/etc/containerd/certs.d"');
+    expect(out).toContain("runc.options]\n            SystemdCgroup = true\n            BinaryName");
   });
 });
 

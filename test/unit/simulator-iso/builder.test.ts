@@ -126,7 +126,8 @@ describe("ISO catalog", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("writes five consecutive minors and a second 1.32 patch, deterministically, reusing good files", async () => {
-    const first = await buildIsoCatalog(dir);
+    const all = await buildIsoCatalog(dir);
+    const first = all.filter((e) => e.layout === "manifest");
     expect(first.map((e) => e.version)).toEqual(["1.29.15", "1.30.14", "1.31.13", "1.32.9", "1.32.10", "1.33.5"]);
     expect(CATALOG_VERSIONS).toHaveLength(6);
     for (const entry of first) {
@@ -142,7 +143,7 @@ describe("ISO catalog", () => {
     // A tampered file is rewritten; an intact one is not touched.
     writeFileSync(first[1].path, "garbage");
     const second = await buildIsoCatalog(dir);
-    expect(second).toEqual(first);
+    expect(second).toEqual(all);
     expect(statSync(first[0].path).mtimeMs).toBe(mtime);
     expect(readFileSync(first[1].path).length).toBe(first[1].size);
   });
@@ -186,5 +187,21 @@ describe("external ISO tools read our images", () => {
     const files = isoFiles(readFileSync(path));
     writeFileSync(join(dir, "cni.tgz"), files.get("cni/cni-plugins-linux-amd64-v1.5.1.tgz")?.data ?? Buffer.alloc(0));
     expect(execFileSync("tar", ["-tzf", join(dir, "cni.tgz")]).toString()).toMatch(/^bridge$/m);
+  });
+
+  it("also serves CKS-layout builds (CloudStack's create-kubernetes-binaries-iso.sh): no manifest.json, label ISOIMAGE", async () => {
+    const cks = (await buildIsoCatalog(dir)).filter((e) => e.layout === "cks");
+    expect(cks.map((e) => e.version)).toEqual(["1.31.13", "1.33.5"]);
+    for (const entry of cks) {
+      const image = readFileSync(entry.path);
+      expect(isoVolumeId(image)).toBe("ISOIMAGE");
+      const files = isoFiles(image);
+      expect(files.has("manifest.json")).toBe(false);
+      for (const path of ["k8s/kubeadm", "k8s/kubelet", "k8s/kubectl", "cni/cni-plugins-amd64.tgz", "cri-tools/crictl-linux-amd64.tar.gz", "kubelet.service", "10-kubeadm.conf", "network.yaml", "dashboard.yaml", "etcd/etcd-linux-amd64.tar.gz", `docker/kube-apiserver:v${entry.version}.tar`]) {
+        expect(files.has(path)).toBe(true);
+      }
+      // The binaries keep curl's mode: the script never leaves them executable.
+      expect(files.get("k8s/kubelet")?.mode).toBe(0o644);
+    }
   });
 });

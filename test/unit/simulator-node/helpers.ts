@@ -1,5 +1,9 @@
 // Test doubles for the node runtime: a scaled clock, an audit collector, switchable faults, a fabric.
 import type { AuditRecord, AuditSink, FaultSource, NetworkFabric, SimClock, SocketAddress, VmBootSpec } from "../../../simulator/contracts";
+import { mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { writeIsoImage } from "../../../simulator/iso/isoWriter";
 import { populateBaseImage } from "../../../simulator/node/baseImage";
 import { SimMachine } from "../../../simulator/node/machine";
 import { SimCommandTable } from "../../../simulator/node/table";
@@ -63,17 +67,23 @@ export function bootSpec(over: Partial<VmBootSpec> = {}): VmBootSpec {
 }
 
 /** A machine with the base image and a default user "cloud" (NOPASSWD sudo), not booted: for shell tests. */
-export function shellMachine(opts: { iso?: Map<string, Buffer>; audit?: AuditLog } = {}): SimMachine {
+export function shellMachine(opts: { iso?: Map<string, Buffer>; audit?: AuditLog; isoLabel?: string; configDrive?: boolean } = {}): SimMachine {
   const table = new SimCommandTable();
   installBaseTools(table);
-  const m = new SimMachine(bootSpec(), {
+  // blkid probes the image's bytes, so the CD-ROM is a real ISO 9660 image of the given files.
+  let isoFile: string | null = null;
+  if (opts.iso) {
+    isoFile = join(mkdtempSync(join(tmpdir(), "shell-iso-")), "k8s.iso");
+    writeFileSync(isoFile, writeIsoImage([...opts.iso].map(([path, data]) => ({ path, data })), { volumeId: opts.isoLabel ?? "CDROM" }));
+  }
+  const m = new SimMachine(bootSpec(opts.configDrive ? { configDrive: true } : {}), {
     clock: fastClock(),
     audit: opts.audit ?? new AuditLog(),
     faults: new Faults(),
     fabric: new Fabric(),
     table,
     isoReader: async () => opts.iso ?? new Map(),
-    isoPath: () => (opts.iso ? "/sim/iso/k8s.iso" : null),
+    isoPath: () => isoFile,
   });
   populateBaseImage(m.fs, "node-1");
   addUser(m.fs, { name: "cloud", shell: "/bin/bash", groups: ["sudo"], sudo: ["ALL=(ALL) NOPASSWD:ALL"] });

@@ -82,6 +82,24 @@ describe("node base tools", () => {
     expect((await m.run("umount /mnt/k8sdisk")).code).toBe(32);
   });
 
+  it("blkid matches TYPE= and LABEL= tokens as util-linux does: an xorriso label and a config drive are iso9660 too", async () => {
+    const iso = new Map([["k8s/kubeadm", Buffer.from("# kubeadm v1.31.4 (cloudstack-sim stand-in)\n")]]);
+    const m = shellMachine({ iso, isoLabel: "ISOIMAGE", configDrive: true });
+    // Today's provider searched LABEL=CDROM: an xorriso-built ISO never matches.
+    expect((await m.run("blkid -o device -t LABEL=CDROM")).code).toBe(2);
+    expect((await m.run("blkid -o device -t LABEL=ISOIMAGE")).stdout).toBe("/dev/sr0\n");
+    expect((await m.run("blkid -o device -t TYPE=iso9660")).stdout).toBe("/dev/sr0\n/dev/sr1\n");
+    expect((await m.run("blkid -o device -t LABEL=config-2")).stdout).toBe("/dev/sr1\n");
+    expect((await m.run('blkid -o device -t TYPE="ext4"')).stdout).toBe("/dev/vda1\n");
+    expect((await m.run("blkid -o value -s LABEL /dev/sr1")).stdout).toBe("config-2\n");
+    expect((await m.run("blkid -t TYPE=iso9660 -o export")).stdout).toBe(
+      "DEVNAME=/dev/sr0\nBLOCK_SIZE=2048\nUUID=2024-01-01-00-00-00-00\nLABEL=ISOIMAGE\nTYPE=iso9660\n\nDEVNAME=/dev/sr1\nBLOCK_SIZE=2048\nUUID=2024-01-01-00-00-00-00\nLABEL=config-2\nTYPE=iso9660\n\n",
+    );
+    expect((await m.run("blkid -o device -t BOGUS")).code).toBe(4);
+    // The config drive mounts like the binaries ISO and carries the OpenStack metadata layout.
+    expect((await m.run("mkdir -p /mnt/cd && mount -o ro /dev/sr1 /mnt/cd && cat /mnt/cd/openstack/latest/meta_data.json")).stdout).toContain('"hostname"');
+  });
+
   it("blkid without a CD-ROM prints nothing and exits 2", async () => {
     const m = shellMachine();
     const r = await m.run("blkid -o device -t LABEL=CDROM");
