@@ -5,6 +5,7 @@ import type { CommandIO, NodeMachine } from "../types";
 import { KubeCluster, type ControlPlaneMember, type EtcdTopology } from "./cluster";
 import { createInitialObjects, storeTokenSecret } from "./clusterObjects";
 import { DURATIONS, LIFETIMES, type KubeToolsContext } from "./context";
+import { certsToTransfer, kubeadmCertsData } from "./copyCerts";
 import { CommandFailure, phaseFailure } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, parseGoDuration, type FlagSpecs } from "./flags";
 import { KubeadmConfigError, parseKubeadmConfig, type KubeadmConfigDocs } from "./kubeadmConfig";
@@ -255,8 +256,8 @@ export async function kubeadmInit(ctx: KubeToolsContext, args: string[], io: Com
   let certificateKey: string | undefined;
   if (p.uploadCerts) {
     certificateKey = p.certificateKey ?? generateCertificateKey();
-    cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey };
-    cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: {} });
+    cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey, certs: certsToTransfer(p.etcd.mode) };
+    cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: kubeadmCertsData(p.etcd.mode) });
     io.stdout(`[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n${certificateKey}\n`);
   } else {
     io.stdout("[upload-certs] Skipping phase. Please see --upload-certs\n");

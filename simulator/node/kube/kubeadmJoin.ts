@@ -4,6 +4,7 @@
 import type { CommandIO, NodeMachine } from "../types";
 import type { ControlPlaneMember, KubeCluster } from "./cluster";
 import { DURATIONS, type KubeToolsContext } from "./context";
+import { checkDownloadableCerts } from "./copyCerts";
 import { CommandFailure, phaseFailure, settlePreflight, type PreflightIssue } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, type FlagSpecs } from "./flags";
 import { KubeadmConfigError, parseKubeadmConfig, type JoinConfiguration } from "./kubeadmConfig";
@@ -170,6 +171,7 @@ function checkCertificateKey(ctx: KubeToolsContext, cluster: KubeCluster, key: s
   if (!key || key !== uploaded.key) {
     throw phaseFailure("control-plane-prepare/download-certs", "error downloading certs: error decoding certs: error decrypting data: cipher: message authentication failed");
   }
+  checkDownloadableCerts(cluster, uploaded.certs);
 }
 
 async function joinControlPlane(machine: NodeMachine, io: CommandIO, cluster: KubeCluster, p: JoinPlan): Promise<ControlPlaneMember> {
