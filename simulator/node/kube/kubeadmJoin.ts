@@ -15,7 +15,7 @@ import { locateCluster, splitHostPort, type Located } from "./locate";
 import { KUBELET_PATHS, containerdActive, hasBinary, imagePresent, importedImages, installedVersion } from "./nodeFacts";
 import { apiServerSans, writeControlPlaneFiles, writeKubeletConf, writeManifests } from "./nodeFiles";
 import { issueCertificate } from "./pki";
-import { isNodeReady } from "./reconcile";
+import { isNodeReady, reconcileCluster } from "./reconcile";
 import { restartKubelet } from "./services";
 import { compareVersions, formatVersion, requiredImages } from "./versions";
 
@@ -216,6 +216,7 @@ export async function kubeadmJoin(ctx: KubeToolsContext, args: string[], io: Com
   else await writeKubeletConf(machine, cluster, p.nodeName);
   io.stdout('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"\n[kubelet-start] Starting the kubelet\n[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n');
   const previous = cluster.nodes.get(p.nodeName);
+  const hadNodeObject = cluster.store.get("v1", "Node", p.nodeName) !== undefined;
   registerNode(cluster, {
     nodeName: p.nodeName,
     vmId: machine.spec.vmId,
@@ -228,6 +229,12 @@ export async function kubeadmJoin(ctx: KubeToolsContext, args: string[], io: Com
     generation: (previous?.generation ?? 0) + 1,
   });
   if (!(await restartKubelet(ctx, machine))) {
+    // The Node object is the kubelet's own registration after its TLS bootstrap: a kubelet that never
+    // started registered nothing (kubernetes/kubernetes pkg/kubelet/kubelet_node_status.go registerWithAPIServer).
+    if (!hadNodeObject) {
+      cluster.store.delete("v1", "Node", p.nodeName);
+      reconcileCluster(cluster);
+    }
     throw phaseFailure("kubelet-start", "failed while waiting for the kubelet to start: The HTTP call equal to 'curl -sSL http://127.0.0.1:10248/healthz' returned error: Get \"http://127.0.0.1:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.");
   }
   io.stdout("[kubelet-check] The kubelet is healthy after 1.001s\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n");
