@@ -6,6 +6,7 @@ import { KubeCluster, type ControlPlaneMember, type EtcdTopology } from "./clust
 import { createInitialObjects, storeTokenSecret } from "./clusterObjects";
 import { DURATIONS, LIFETIMES, type KubeToolsContext } from "./context";
 import { certsToTransfer, kubeadmCertsData } from "./copyCerts";
+import { etcdValidationMessage, validateEtcd } from "./kubeadmEtcdValidation";
 import { CommandFailure, phaseFailure } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, parseGoDuration, type FlagSpecs } from "./flags";
 import { KubeadmConfigError, parseKubeadmConfig, type KubeadmConfigDocs } from "./kubeadmConfig";
@@ -118,6 +119,8 @@ function plan(args: string[], io: CommandIO, machine: NodeMachine): InitPlan {
   if (certificateKey !== undefined && !CERTIFICATE_KEY_PATTERN.test(certificateKey)) {
     throw new CommandFailure("error execution phase upload-certs: error uploading certs: the certificate key must be a hex encoded string of 32 bytes");
   }
+  const etcdInvalid = etcdValidationMessage(validateEtcd(cc?.etcd));
+  if (etcdInvalid) throw new CommandFailure(etcdInvalid);
   const external = cc?.etcd?.external;
   return {
     kubeadm,

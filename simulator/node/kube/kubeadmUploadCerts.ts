@@ -3,6 +3,7 @@
 import type { CommandIO, NodeMachine } from "../types";
 import { LIFETIMES, type KubeToolsContext } from "./context";
 import { certsToTransfer, kubeadmCertsData, type EtcdMode } from "./copyCerts";
+import { etcdValidationMessage, validateEtcd } from "./kubeadmEtcdValidation";
 import { CommandFailure } from "./failure";
 import { flagBool, flagString, parseFlags } from "./flags";
 import { adminCluster } from "./kubeadmAdmin";
@@ -41,6 +42,8 @@ export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io
     try {
       const docs = parseKubeadmConfig(readConfigFile(machine, io, configPath), kubeadmVersionOf(io));
       key = docs.init?.certificateKey ?? key;
+      const etcdInvalid = etcdValidationMessage(validateEtcd(docs.cluster?.etcd));
+      if (etcdInvalid) throw new CommandFailure(etcdInvalid);
       if (docs.cluster?.etcd?.external) etcdMode = "external";
     } catch (err) {
       if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message);
