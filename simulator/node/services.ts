@@ -77,6 +77,18 @@ function startJobs(machine: NodeMachine): Map<string, StartJob> {
   return jobs;
 }
 
+const RESULTS_KEY = "systemd-results";
+
+/** The result of each unit's last failed start ("exit-code", "timeout"), for `systemctl status`. */
+export function lastResults(machine: NodeMachine): Map<string, StartResult> {
+  let r = machine.ext.get(RESULTS_KEY) as Map<string, StartResult> | undefined;
+  if (!r) {
+    r = new Map();
+    machine.ext.set(RESULTS_KEY, r);
+  }
+  return r;
+}
+
 /** The unit file's [Service] settings, or systemd's defaults for a unit known only by its hook. */
 export function serviceUnit(machine: NodeMachine, unit: string): ServiceUnit {
   const u = unitName(unit);
@@ -113,6 +125,9 @@ export async function startService(machine: NodeMachine, control: ServiceControl
       if (jobs.get(u) === created) jobs.delete(u);
     });
   }
+  void job.outcome.then((o) => {
+    if (!o.ok && o.result !== "canceled") lastResults(machine).set(u, o.result);
+  });
   if (opts.wait === false) {
     // The job runs on; only the exec itself is awaited, so what it starts exists when we return.
     await job.execd;

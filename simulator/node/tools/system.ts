@@ -2,7 +2,7 @@
 import { evaluateTest } from "./testExpr";
 import { echoOutput } from "./echo";
 import { sim } from "../machine";
-import { BUILTIN_UNITS, UNIT_DIRS, journal, serviceState, startFailureMessage, startService, stopService, unitExists } from "../services";
+import { BUILTIN_UNITS, UNIT_DIRS, journal, lastResults, serviceState, startFailureMessage, startService, stopService, unitExists } from "../services";
 import { unitName } from "../table";
 import type { NodeCommand, NodeMachine } from "../types";
 import { getUser, groupsOf } from "../users";
@@ -389,7 +389,7 @@ const systemctl: NodeCommand = tool("systemctl", async (argv, io, m) => {
           continue;
         }
         const st = serviceState(m, u);
-        const active = st.active === "active" ? "active (running)" : st.active === "failed" ? "failed" : st.active === "activating" ? "activating (start)" : st.active;
+        const active = st.active === "active" ? "active (running)" : st.active === "failed" ? `failed (Result: ${lastResults(m).get(u) ?? "exit-code"})` : st.active === "activating" ? "activating (start)" : st.active;
         io.stdout(`● ${u}.service\n     Loaded: loaded (${unitPath(m, u)}; ${st.enabled ? "enabled" : "disabled"}; preset: enabled)\n     Active: ${active}\n`);
         for (const line of (journal(m).get(u) ?? []).slice(-10)) io.stdout(`${line}\n`);
         if (st.active !== "active") code = 3;

@@ -45,6 +45,7 @@ describe("systemctl and Type=", () => {
     expect(r.stderr).toContain('Job for svc.service failed because a timeout was exceeded.\nSee "systemctl status svc.service" and "journalctl -xeu svc.service" for details.\n');
     expect((await m.run("systemctl is-active svc")).stdout).toBe("failed\n");
     expect((await m.run("journalctl -u svc")).stdout).toContain("Failed with result 'timeout'");
+    expect((await m.run("systemctl status svc")).stdout).toContain("Active: failed (Result: timeout)");
   });
 
   it("start blocks until READY=1, then succeeds", async () => {
