@@ -265,6 +265,15 @@ export function installEtcdUnit(unitText: string): NodeCommand {
   return writeFile(ETCD_UNIT_PATH, unitText, { mode: "0644" });
 }
 
+/**
+ * `etcdctl endpoint health` against each member's client URL: passes only once the member serves, i.e.
+ * once its cluster has quorum (etcd holds client requests until then).
+ */
+export function etcdEndpointHealth(endpoints: readonly string[]): NodeCommand {
+  if (endpoints.length === 0) throw new Error("etcdEndpointHealth: no endpoints");
+  return nodeCommand([`${BIN_DIR}/etcdctl`, `--endpoints=${endpoints.join(",")}`, "endpoint", "health"]);
+}
+
 /** Prints the admin kubeconfig (secret output: never log stdout). */
 export function catAdminConf(): NodeCommand {
   return nodeCommand(["cat", ADMIN_KUBECONFIG], { sudo: true });

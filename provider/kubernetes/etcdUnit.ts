@@ -41,7 +41,11 @@ export function renderEtcdUnit(input: EtcdUnitInput): string {
     "After=network-online.target",
     "",
     "[Service]",
-    "Type=notify",
+    // Type=exec, as CKS's etcd-node.yml: systemd counts the unit started once etcd is exec'd. With
+    // Type=notify, etcd sends READY=1 only when its cluster has quorum (server/etcdmain/etcd.go waits
+    // on ReadyNotify before notifySystemd), so starting the first of several members would block
+    // `systemctl start` until TimeoutStartSec. Readiness is checked by the etcd phase instead.
+    "Type=exec",
     `ExecStart=${BIN_DIR}/etcd \\`,
     ...args.map((a, i) => `  ${a}${i < args.length - 1 ? " \\" : ""}`),
     "Restart=always",

@@ -152,7 +152,8 @@ export class SimNodeRuntime implements NodeRuntime {
     if (m.spec.directAccess) entry.guest = await this.listenOnGuestIp(m, ssh);
     m.power = "running";
     for (const [unit, st] of [...m.services]) {
-      if (st.enabled) await startService(m, { hook: (u) => this.table.hook(u) }, unit);
+      // At boot systemd starts enabled units in parallel: none waits for another's readiness.
+      if (st.enabled) await startService(m, { hook: (u) => this.table.hook(u) }, unit, { wait: false });
     }
     if (m.faults.hit("cloudinit-hang", m.spec.name)) {
       appendJournal(m, "cloud-init", "modules:final hangs (fault cloudinit-hang)");

@@ -33,11 +33,25 @@ export interface ServiceState {
   enabled: boolean;
 }
 
+/** What a service's main process can tell systemd through sd_notify(3). */
+export interface ServiceNotifier {
+  /** `READY=1`: a Type=notify unit leaves "activating" only when its process sends this. */
+  ready(): void;
+}
+
 /** A service with behaviour beyond a flag (the kubelet, etcd): node/kube registers these. */
 export interface ServiceHook {
-  /** Throw (or reject) to make `systemctl start` fail, as a crashing unit would. */
-  start(machine: NodeMachine): Promise<void>;
+  /**
+   * The main process is exec'd. Throw (or reject) to make `systemctl start` fail, as a unit whose
+   * binary cannot be run would. `notify` is how the process reports readiness (see `sdNotify`).
+   */
+  start(machine: NodeMachine, notify?: ServiceNotifier): Promise<void>;
   stop(machine: NodeMachine): Promise<void>;
+  /**
+   * True when the program calls sd_notify(READY=1) itself, at a moment of its choosing (etcd: once its
+   * cluster has quorum). Otherwise a Type=notify unit counts as ready as soon as `start` resolves.
+   */
+  readonly sdNotify?: boolean;
 }
 
 export interface NodeMachine {

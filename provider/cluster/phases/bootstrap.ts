@@ -11,6 +11,7 @@ import type { NodeRecord } from "../clusterState";
 import { API_PORT } from "../clusterState";
 import { bootstrapToken, certificateKey } from "../bootstrapSecrets";
 import { mapLimit } from "../concurrency";
+import { pollUntil } from "../retry";
 import { installFromIso } from "./install";
 
 export const KUBEADM_CONFIG_PATH = "/etc/kubernetes/kubeadm-config.yaml";
@@ -76,11 +77,15 @@ export async function installPhase(ctx: ClusterContext): Promise<void> {
   );
 }
 
+/** How long the external etcd members get to find each other once all are started. */
+const ETCD_QUORUM_TIMEOUT_MS = 5 * 60_000;
+
 export async function etcdPhase(ctx: ClusterContext): Promise<void> {
   const members = ctx.nodesOf("etcd");
   if (members.length === 0) return;
   const initialCluster = members.map((m) => ({ name: m.name, ip: m.privateIp as string }));
-  // One at a time (DESIGN rule 4): each member is started before the next.
+  // One at a time (DESIGN rule 4), but no member waits for the others: the unit is Type=exec, so
+  // `systemctl enable --now` returns once etcd runs, before the cluster has quorum (etcdUnit.ts).
   for (const member of members) {
     await onNode("etcd", member, async () => {
       ctx.progress.line("etcd", "starting etcd", member.name);
@@ -90,11 +95,46 @@ export async function etcdPhase(ctx: ClusterContext): Promise<void> {
       await ctx.run(member, cmd.enableNow("etcd"));
     });
   }
+  // Then wait until every member serves: etcd answers clients only once the cluster has quorum.
+  const deadline = ctx.deadline.sub(ETCD_QUORUM_TIMEOUT_MS, "etcd");
+  for (const member of members) {
+    await onNode("etcd", member, async () => {
+      ctx.progress.line("etcd", "waiting for the etcd cluster to be healthy", member.name);
+      let last = "";
+      await pollUntil(
+        async () => {
+          const r = await ctx.run(member, cmd.etcdEndpointHealth([`http://${member.privateIp as string}:2379`]), { allowFailure: true });
+          last = (r.stderr || r.stdout).trim();
+          return r.code === 0 ? true : undefined;
+        },
+        { deadline, what: `etcd member ${member.name} to be healthy`, intervalMs: 500, describe: () => last },
+      );
+    });
+  }
 }
 
 async function nodesInCluster(ctx: ClusterContext, control1: NodeRecord): Promise<Set<string>> {
   const r = await ctx.run(control1, cmd.kubectlGetNodesJson());
   return new Set(parseNodeList(r.stdout).map((n) => n.metadata.name));
+}
+
+/**
+ * Writes the cluster's kubeadm configuration (init + cluster) to control-1. Deterministic: the token
+ * and certificate key derive from the cluster key, so a resume writes the same file again.
+ */
+async function writeKubeadmConfig(ctx: ClusterContext, control1: NodeRecord): Promise<void> {
+  const key = ctx.state.sshPrivateKey as string;
+  const config = renderKubeadmInitConfig({
+    kubernetesVersion: ctx.state.kubernetesVersion as string,
+    token: bootstrapToken(key, ctx.clusterId),
+    tokenTtl: "24h0m0s",
+    certificateKey: certificateKey(key, ctx.clusterId),
+    nodeName: control1.name,
+    advertiseAddress: control1.privateIp as string,
+    publicIp: endpointHost(ctx),
+    externalEtcdIps: ctx.nodesOf("etcd").map((n) => n.privateIp as string),
+  });
+  await ctx.run(control1, cmd.writeFile(KUBEADM_CONFIG_PATH, config, { mode: "0600" }));
 }
 
 export async function initPhase(ctx: ClusterContext): Promise<boolean> {
@@ -106,18 +146,7 @@ export async function initPhase(ctx: ClusterContext): Promise<boolean> {
       return false;
     }
     ctx.progress.line("kubeadm-init", "kubeadm init", control1.name);
-    const key = ctx.state.sshPrivateKey as string;
-    const config = renderKubeadmInitConfig({
-      kubernetesVersion: ctx.state.kubernetesVersion as string,
-      token: bootstrapToken(key, ctx.clusterId),
-      tokenTtl: "24h0m0s",
-      certificateKey: certificateKey(key, ctx.clusterId),
-      nodeName: control1.name,
-      advertiseAddress: control1.privateIp as string,
-      publicIp: endpointHost(ctx),
-      externalEtcdIps: ctx.nodesOf("etcd").map((n) => n.privateIp as string),
-    });
-    await ctx.run(control1, cmd.writeFile(KUBEADM_CONFIG_PATH, config, { mode: "0600" }));
+    await writeKubeadmConfig(ctx, control1);
     await ctx.run(control1, cmd.kubeadmInit({ configPath: KUBEADM_CONFIG_PATH, uploadCerts: true }));
     return true;
   });
@@ -147,8 +176,14 @@ export async function joinPhase(ctx: ClusterContext, freshInit: boolean): Promis
   const endpoint = `${endpointHost(ctx)}:${API_PORT}`;
   const certKey = certificateKey(ctx.state.sshPrivateKey as string, ctx.clusterId);
   if (pendingControls.length > 0 && !freshInit) {
-    // Uploaded control-plane certificates expire after 2 hours: upload them again with our key on resume.
-    await onNode("join", control1, () => ctx.run(control1, cmd.kubeadmUploadCerts({ certificateKey: certKey })));
+    // Uploaded control-plane certificates expire after 2 hours: upload them again on resume, with the
+    // cluster's kubeadm config (it carries our certificate key). The set kubeadm uploads depends on the
+    // etcd topology of the config it runs with (copycerts.go certsToTransfer): without --config it is
+    // the stacked set, and a control-plane join of an external-etcd cluster then fails.
+    await onNode("join", control1, async () => {
+      await writeKubeadmConfig(ctx, control1);
+      await ctx.run(control1, cmd.kubeadmUploadCerts({ configPath: KUBEADM_CONFIG_PATH }));
+    });
   }
   for (const node of pendingControls) {
     await onNode("join", node, async () => {

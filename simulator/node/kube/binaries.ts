@@ -28,9 +28,13 @@ export const etcdCommand: NodeCommand = async (argv, io) => {
   return 1;
 };
 
-function probe(host: string, port: number): Promise<boolean> {
+/** etcdctl's --command-timeout defaults to 5s (etcdctl/ctlv3/ctl.go); scaled like every simulated duration. */
+const COMMAND_TIMEOUT_MS = 5_000;
+
+function probe(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ host, port, path: "/health", timeout: 5_000, agent: false }, (res) => {
+    // A member without quorum holds the request (it serves clients only once ready): the timeout decides.
+    const req = http.get({ host, port, path: "/health", timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       resolve(res.statusCode === 200);
     });
@@ -58,7 +62,7 @@ export function etcdctlCommand(ctx: KubeToolsContext): NodeCommand {
           const url = new URL(endpoint);
           const port = url.port ? Number(url.port) : 2379;
           const target = ctx.env.fabric.resolve(machine.spec.vmId, url.hostname, port) ?? (["127.0.0.1", "localhost"].includes(url.hostname) ? localEtcd(machine.spec.vmId, ctx, port) : null);
-          ok = target ? await probe(target.host, target.port) : false;
+          ok = target ? await probe(target.host, target.port, Math.max(50, COMMAND_TIMEOUT_MS * ctx.env.clock.scale)) : false;
         } catch {
           ok = false;
         }

@@ -88,7 +88,8 @@ export class KubeCluster {
   /** ClusterConfiguration.kubernetesVersion: the target of the last `upgrade apply`. */
   version: KubeVersion;
   readonly tokens = new Map<string, BootstrapToken>();
-  certificateKey?: { key: string; expiresAt: number };
+  /** The last upload-certs: its key, expiry and the kubeadm-certs Secret keys it uploaded (copyCerts.ts). */
+  certificateKey?: { key: string; expiresAt: number; certs: string[] };
   readonly controlPlane = new Map<string, ControlPlaneMember>();
   readonly nodes = new Map<string, NodeRuntime>();
   /** Resource types first seen in applied manifests (CRDs, RBAC, ...), so kubectl can get them back. */

@@ -5,6 +5,8 @@ import type { CommandIO, NodeMachine } from "../types";
 import { KubeCluster, type ControlPlaneMember, type EtcdTopology } from "./cluster";
 import { createInitialObjects, storeTokenSecret } from "./clusterObjects";
 import { DURATIONS, LIFETIMES, type KubeToolsContext } from "./context";
+import { certsToTransfer, kubeadmCertsData } from "./copyCerts";
+import { etcdValidationMessage, validateEtcd } from "./kubeadmEtcdValidation";
 import { CommandFailure, phaseFailure } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, parseGoDuration, type FlagSpecs } from "./flags";
 import { KubeadmConfigError, loadInitConfiguration, type KubeadmConfigDocs } from "./kubeadmConfig";
@@ -110,6 +112,8 @@ function plan(args: string[], io: CommandIO, machine: NodeMachine): InitPlan {
   // --certificate-key lands in InitConfiguration.CertificateKey and meets ValidateCertificateKey (exit 3).
   const keyProblem = certificateKeyProblem(certificateKey ?? "");
   if (keyProblem) throw new CommandFailure(`certificateKey: Invalid value: "<hidden>": ${keyProblem}`, 3);
+  const etcdInvalid = etcdValidationMessage(validateEtcd(cc?.etcd));
+  if (etcdInvalid) throw new CommandFailure(etcdInvalid);
   const external = cc?.etcd?.external;
   return {
     kubeadm,
@@ -257,8 +261,8 @@ export async function kubeadmInit(ctx: KubeToolsContext, args: string[], io: Com
   let certificateKey: string | undefined;
   if (p.uploadCerts) {
     certificateKey = p.certificateKey ?? generateCertificateKey();
-    cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey };
-    cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: {} });
+    cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey, certs: certsToTransfer(p.etcd.mode) };
+    cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: kubeadmCertsData(p.etcd.mode) });
     io.stdout(`[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n${certificateKey}\n`);
   } else {
     io.stdout("[upload-certs] Skipping phase. Please see --upload-certs\n");

@@ -4,6 +4,7 @@
 import type { CommandIO, NodeMachine } from "../types";
 import type { ControlPlaneMember, KubeCluster } from "./cluster";
 import { DURATIONS, type KubeToolsContext } from "./context";
+import { checkDownloadableCerts } from "./copyCerts";
 import { CommandFailure, phaseFailure, settlePreflight, type PreflightIssue } from "./failure";
 import { flagArray, flagBool, flagString, parseFlags, type FlagSpecs } from "./flags";
 import { KubeadmConfigError, loadJoinConfiguration, type JoinConfiguration } from "./kubeadmConfig";
@@ -16,7 +17,7 @@ import { ETCD_PORTS, KUBELET_PORT, KUBE_CONTROLLER_MANAGER_PORT, KUBE_SCHEDULER_
 import { KUBELET_PATHS, containerdActive, imagePresent, importedImages, installedVersion } from "./nodeFacts";
 import { apiServerSans, writeControlPlaneFiles, writeKubeletConf, writeManifests } from "./nodeFiles";
 import { issueCertificate } from "./pki";
-import { isNodeReady } from "./reconcile";
+import { isNodeReady, reconcileCluster } from "./reconcile";
 import { restartKubelet } from "./services";
 import { compareVersions, formatVersion, requiredImages, type KubeVersion } from "./versions";
 
@@ -202,6 +203,7 @@ function checkCertificateKey(ctx: KubeToolsContext, cluster: KubeCluster, key: s
   if (!key || key !== uploaded.key) {
     throw phaseFailure("control-plane-prepare/download-certs", "error downloading certs: error decoding certs: error decrypting data: cipher: message authentication failed");
   }
+  checkDownloadableCerts(cluster, uploaded.certs);
 }
 
 async function joinControlPlane(machine: NodeMachine, io: CommandIO, cluster: KubeCluster, p: JoinPlan): Promise<ControlPlaneMember> {
@@ -246,6 +248,7 @@ export async function kubeadmJoin(ctx: KubeToolsContext, args: string[], io: Com
   else await writeKubeletConf(machine, cluster, p.nodeName);
   io.stdout('[kubelet-start] Writing kubelet configuration to file "/var/lib/kubelet/config.yaml"\n[kubelet-start] Writing kubelet environment file with flags to file "/var/lib/kubelet/kubeadm-flags.env"\n[kubelet-start] Starting the kubelet\n[kubelet-check] Waiting for a healthy kubelet at http://127.0.0.1:10248/healthz. This can take up to 4m0s\n');
   const previous = cluster.nodes.get(p.nodeName);
+  const hadNodeObject = cluster.store.get("v1", "Node", p.nodeName) !== undefined;
   registerNode(cluster, {
     nodeName: p.nodeName,
     vmId: machine.spec.vmId,
@@ -258,6 +261,12 @@ export async function kubeadmJoin(ctx: KubeToolsContext, args: string[], io: Com
     generation: (previous?.generation ?? 0) + 1,
   });
   if (!(await restartKubelet(ctx, machine))) {
+    // The Node object is the kubelet's own registration after its TLS bootstrap: a kubelet that never
+    // started registered nothing (kubernetes/kubernetes pkg/kubelet/kubelet_node_status.go registerWithAPIServer).
+    if (!hadNodeObject) {
+      cluster.store.delete("v1", "Node", p.nodeName);
+      reconcileCluster(cluster);
+    }
     throw phaseFailure("kubelet-start", "failed while waiting for the kubelet to start: The HTTP call equal to 'curl -sSL http://127.0.0.1:10248/healthz' returned error: Get \"http://127.0.0.1:10248/healthz\": dial tcp 127.0.0.1:10248: connect: connection refused.");
   }
   io.stdout("[kubelet-check] The kubelet is healthy after 1.001s\n[kubelet-start] Waiting for the kubelet to perform the TLS Bootstrap\n");

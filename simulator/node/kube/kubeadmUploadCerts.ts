@@ -2,6 +2,8 @@
 // shared control-plane certificates for two more hours under a (new or given) certificate key.
 import type { CommandIO, NodeMachine } from "../types";
 import { LIFETIMES, type KubeToolsContext } from "./context";
+import { certsToTransfer, kubeadmCertsData, type EtcdMode } from "./copyCerts";
+import { etcdValidationMessage, validateEtcd } from "./kubeadmEtcdValidation";
 import { CommandFailure } from "./failure";
 import { flagBool, flagString, parseFlags } from "./flags";
 import { adminCluster } from "./kubeadmAdmin";
@@ -36,11 +38,18 @@ export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io
   }
   let key = flagString(flags, "certificate-key");
   const configPath = flagString(flags, "config");
+  // copycerts.go certsToTransfer: the set follows the etcd topology of the configuration this command
+  // runs with; without --config that is kubeadm's default configuration (stacked etcd), whatever the
+  // cluster really uses.
+  let etcdMode: EtcdMode = "stacked";
   if (configPath) {
     try {
       const docs = loadInitConfiguration(readConfigFile(machine, io, configPath), kubeadmVersionOf(io));
       for (const w of docs.warnings) io.stderr(w + "\n");
       key = docs.init?.certificateKey ?? key;
+      const etcdInvalid = etcdValidationMessage(validateEtcd(docs.cluster?.etcd));
+      if (etcdInvalid) throw new CommandFailure(etcdInvalid);
+      if (docs.cluster?.etcd?.external) etcdMode = "external";
     } catch (err) {
       if (err instanceof KubeadmConfigError) throw new CommandFailure(err.message, err.exitCode);
       throw err;
@@ -54,8 +63,8 @@ export async function kubeadmInitPhase(ctx: KubeToolsContext, args: string[], io
   }
   const cluster = await adminCluster(ctx, machine, io.user, flagString(flags, "kubeconfig"));
   const certificateKey = key ?? generateCertificateKey();
-  cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey };
-  cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: {} });
+  cluster.certificateKey = { key: certificateKey, expiresAt: ctx.env.clock.now() + LIFETIMES.certificateKey, certs: certsToTransfer(etcdMode) };
+  cluster.store.upsert({ apiVersion: "v1", kind: "Secret", metadata: { name: "kubeadm-certs", namespace: "kube-system" }, type: "Opaque", data: kubeadmCertsData(etcdMode) });
   io.stdout('[upload-certs] Storing the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[upload-certs] Using certificate key:\n' + certificateKey + "\n");
   return 0;
 }

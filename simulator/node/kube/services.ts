@@ -1,10 +1,12 @@
 // systemd units with behaviour: the kubelet (registers/updates its Node, runs the control-plane static
-// pods, i.e. this node's API server) and etcd (a tiny HTTP listener on port 2379 answering /version,
-// /health, so kubeadm's external-etcd check can reach it through the fabric).
-import * as http from "http";
-import type { AddressInfo } from "net";
+// pods, i.e. this node's API server) and etcd (a member that answers /version and /health on 2379 once
+// its cluster has quorum, so kubeadm's external-etcd check can reach it through the fabric).
+import { serviceUnit } from "../services";
 import type { NodeMachine, ServiceHook, ServiceState } from "../types";
+import { execStartArgv } from "../unitFile";
 import type { KubeToolsContext } from "./context";
+import { parseEtcdArgs } from "./etcdFlags";
+import { startEtcdMember, stopEtcdMember } from "./etcdMember";
 import { CommandFailure } from "./failure";
 import { kubeletStarted, kubeletStopped, registerNode, startMemberApi, stopMemberApi } from "./lifecycle";
 import { ETCD_PATHS, KUBELET_PATHS, hasBinary, installedVersion, kubeletIdentity } from "./nodeFacts";
@@ -101,36 +103,28 @@ export async function stopKubelet(ctx: KubeToolsContext, machine: NodeMachine): 
   setKubeletState(machine, "inactive", false);
 }
 
-const etcdServers = new WeakMap<NodeMachine, http.Server>();
+/** The etcd command line systemd would exec: the unit's ExecStart= after the binary (none without a unit file). */
+function etcdArgs(machine: NodeMachine): string[] {
+  const execStart = serviceUnit(machine, "etcd").execStart;
+  return execStart ? execStartArgv(execStart).slice(1) : [];
+}
 
+/**
+ * etcd as a unit: parses its flags as etcd does (a bad flag fails the start), then runs a member that
+ * sends READY=1 only once its cluster has quorum (see etcdMember.ts), so a Type=notify etcd unit
+ * keeps `systemctl start` waiting for the other members.
+ */
 export function etcdHook(ctx: KubeToolsContext): ServiceHook {
   return {
-    async start(machine) {
+    sdNotify: true,
+    async start(machine, notify) {
       if (!hasBinary(machine, ETCD_PATHS)) throw new CommandFailure("etcd.service: Failed to locate executable /opt/bin/etcd: No such file or directory");
-      if (etcdServers.has(machine)) return;
+      const cfg = parseEtcdArgs(etcdArgs(machine));
       const version = installedVersion(machine, "etcd", ETCD_PATHS);
-      const server = http.createServer((req, res) => {
-        res.setHeader("content-type", "application/json");
-        if (req.url === "/version") res.end(JSON.stringify({ etcdserver: version ? `${version.major}.${version.minor}.${version.patch}` : "3.5.15", etcdcluster: "3.5.0" }));
-        else if (req.url === "/health") res.end(JSON.stringify({ health: "true", reason: "" }));
-        else {
-          res.statusCode = 404;
-          res.end("404 page not found\n");
-        }
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(0, ctx.listenHost, () => resolve());
-      });
-      etcdServers.set(machine, server);
-      machine.expose(2379, (server.address() as AddressInfo).port);
+      await startEtcdMember(ctx, machine, cfg, version ? `${version.major}.${version.minor}.${version.patch}` : "3.5.15", notify);
     },
     async stop(machine) {
-      const server = etcdServers.get(machine);
-      if (!server) return;
-      etcdServers.delete(machine);
-      machine.unexpose(2379);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stopEtcdMember(ctx, machine);
     },
   };
 }

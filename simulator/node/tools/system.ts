@@ -2,7 +2,7 @@
 import { evaluateTest } from "./testExpr";
 import { echoOutput } from "./echo";
 import { sim } from "../machine";
-import { BUILTIN_UNITS, UNIT_DIRS, journal, serviceState, startService, stopService, unitExists } from "../services";
+import { BUILTIN_UNITS, UNIT_DIRS, journal, lastResults, serviceState, startFailureMessage, startService, stopService, unitExists } from "../services";
 import { unitName } from "../table";
 import type { NodeCommand, NodeMachine } from "../types";
 import { getUser, groupsOf } from "../users";
@@ -294,11 +294,13 @@ const systemctl: NodeCommand = tool("systemctl", async (argv, io, m) => {
     io.stderr(`Failed to ${action} ${u}.service: Unit ${u}.service not found.\n`);
     return 5;
   };
+  // systemctl(1) --no-block: "Do not synchronously wait for the requested operation to finish."
+  const wait = !argv.includes("--no-block");
   const start = async (u: string): Promise<number> => {
     if (missing(u)) return notFound("start", u);
-    const r = await startService(m, control, u);
+    const r = await startService(m, control, u, { wait });
     if (!r.ok) {
-      io.stderr(`Job for ${u}.service failed because the control process exited with error code.\nSee "systemctl status ${u}.service" and "journalctl -xeu ${u}.service" for details.\n`);
+      io.stderr(startFailureMessage(u, r));
       return 1;
     }
     return 0;
@@ -387,7 +389,7 @@ const systemctl: NodeCommand = tool("systemctl", async (argv, io, m) => {
           continue;
         }
         const st = serviceState(m, u);
-        const active = st.active === "active" ? "active (running)" : st.active === "failed" ? "failed (Result: exit-code)" : st.active;
+        const active = st.active === "active" ? "active (running)" : st.active === "failed" ? `failed (Result: ${lastResults(m).get(u) ?? "exit-code"})` : st.active === "activating" ? "activating (start)" : st.active;
         io.stdout(`● ${u}.service\n     Loaded: loaded (${unitPath(m, u)}; ${st.enabled ? "enabled" : "disabled"}; preset: enabled)\n     Active: ${active}\n`);
         for (const line of (journal(m).get(u) ?? []).slice(-10)) io.stdout(`${line}\n`);
         if (st.active !== "active") code = 3;

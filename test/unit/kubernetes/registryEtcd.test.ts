@@ -42,6 +42,8 @@ describe("renderEtcdUnit", () => {
     expect(unit).toContain("--initial-cluster demo-etcd-0=http://10.1.1.20:2380,demo-etcd-1=http://10.1.1.21:2380");
     expect(unit).toContain("--initial-cluster-token demo-1234");
     expect(unit).toContain("WantedBy=multi-user.target");
+    // Type=exec as CKS: with Type=notify the first member's start would wait for quorum (etcdUnit.ts).
+    expect(unit).toMatch(/^Type=exec$/m);
     // Every continuation line but the last ends with a backslash.
     const exec = unit.split("\n").filter((l) => l.startsWith("  --"));
     expect(exec.slice(0, -1).every((l) => l.endsWith(" \\"))).toBe(true);
