@@ -7,6 +7,7 @@
 // Messages follow k8s.io/apimachinery/pkg/util/validation/field ("<path>: Invalid value: <v>: <detail>"),
 // except that secret values (tokens, certificate keys) are never echoed: the simulator's output is
 // logged, and the project never writes secrets to logs.
+import { validateEtcd } from "./kubeadmEtcdValidation";
 import { isIP } from "net";
 import type { ClusterConfiguration, InitConfiguration, JoinConfiguration } from "./kubeadmConfig";
 
@@ -79,26 +80,7 @@ export function validateCluster(cc: ClusterConfiguration | undefined): string[] 
   if (cc.controlPlaneEndpoint && !controlPlaneEndpointValid(cc.controlPlaneEndpoint)) {
     errors.push(invalid("controlPlaneEndpoint", JSON.stringify(cc.controlPlaneEndpoint), "endpoint is not valid"));
   }
-  const etcd = cc.etcd;
-  if (etcd?.local && etcd.external) errors.push(invalid("etcd", '""', ".Etcd.Local and .Etcd.External are mutually exclusive"));
-  else if (etcd?.external) {
-    // ValidateEtcd: http:// endpoints only without any certificate; cert and key come as a pair and need the CA.
-    const ext = etcd.external;
-    const ca = ext.caFile ?? "";
-    const cert = ext.certFile ?? "";
-    const key = ext.keyFile ?? "";
-    const requireHttps = ca !== "" || cert !== "" || key !== "";
-    if ((cert === "") !== (key === "")) errors.push(invalid("etcd.external", '""', "either both or none of .Etcd.External.CertFile and .Etcd.External.KeyFile must be set"));
-    if (cert !== "" && key !== "" && ca === "") errors.push(invalid("etcd.external", '""', "setting .Etcd.External.CertFile and .Etcd.External.KeyFile requires .Etcd.External.CAFile"));
-    for (const url of ext.endpoints) {
-      const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1] ?? "";
-      if (requireHttps && scheme !== "https") errors.push(invalid("etcd.external.endpoints", JSON.stringify(url), "the URL must be using the HTTPS scheme"));
-      if (scheme === "") errors.push(invalid("etcd.external.endpoints", JSON.stringify(url), "the URL without scheme is not allowed"));
-    }
-    for (const [name, path] of [["caFile", ca], ["certFile", cert], ["keyFile", key]] as const) {
-      if (path !== "" && !path.startsWith("/")) errors.push(invalid(`etcd.external.${name}`, JSON.stringify(path), "path is not absolute"));
-    }
-  }
+  errors.push(...validateEtcd(cc.etcd));
   return errors;
 }
 
