@@ -36,7 +36,7 @@ function projectMain() {
 // ts-node as the real host registers it: transpile only when PULUMI_NODEJS_TRANSPILE_ONLY is set.
 require(require.resolve("ts-node", { paths: [projectDir] })).register({
   transpileOnly: process.env.PULUMI_NODEJS_TRANSPILE_ONLY === "true",
-  compilerOptions: { module: "commonjs" },
+  compilerOptions: { module: "commonjs", target: "es2022", esModuleInterop: true },
 });
 
 async function program() {
