@@ -116,3 +116,14 @@ export function leakedFragments(text: string, secret: string): string[] {
   if (fragments.length === 0) throw new Error("no secret fragment to look for: the test would pass vacuously");
   return fragments.filter((f) => text.includes(f) || text.includes(JSON.stringify(f).slice(1, -1)));
 }
+
+/** Pulumi's secret sentinel key in serialized state (sdk/go/common/resource/sig). */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A value from `pulumi stack export --show-secrets`: secrets are {sig, plaintext: JSON}; this unwraps them. */
+export function exportedValue(value: unknown): unknown {
+  if (value && typeof value === "object" && Object.values(value).includes(SECRET_SIG) && "plaintext" in value) {
+    return JSON.parse(String((value as { plaintext: unknown }).plaintext)) as unknown;
+  }
+  return value;
+}

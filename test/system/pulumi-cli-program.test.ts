@@ -3,7 +3,7 @@
 // whether passed as secrets or as plain strings, a size change, a create that fails under an injected
 // fault and resumes, destroy with nothing leaked.
 import type { Simulator } from "../../simulator";
-import { cliIt, cliStack, expectSuccess, fixtureDir, inventory, kubectlGetNodes, leakedFragments, startCliSim, type PulumiCli } from "../helpers/pulumi-cli";
+import { cliIt, cliStack, expectSuccess, exportedValue, fixtureDir, inventory, kubectlGetNodes, leakedFragments, startCliSim, type PulumiCli } from "../helpers/pulumi-cli";
 
 jest.setTimeout(600_000);
 
@@ -50,7 +50,7 @@ describe("unknowns nested in the cluster's inputs", () => {
     s = await newStack("nested");
     const r = await s.run(["preview", ...s.flags()]);
     expectSuccess(r, "pulumi preview");
-    expect(r.stdout).toMatch(/3 to create/);
+    expect(r.stdout).toMatch(/\+ 4 to create/);
     expect(r.output).not.toMatch(/error:/i);
     expect(await inventory(sim)).toEqual(before);
   });
@@ -58,7 +58,7 @@ describe("unknowns nested in the cluster's inputs", () => {
   cliIt("pulumi up creates them; the registry password derived in the program stays secret", async () => {
     const r = await s.run(["up", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi up");
-    expect(r.stdout).toMatch(/3 created/);
+    expect(r.stdout).toMatch(/\+ 4 created/);
     const outputs = await s.outputs(true);
     const password = `pw-${String(outputs.versionId).replace(/-/g, "").slice(0, 20)}`;
     const plain = await s.exportState();
@@ -67,15 +67,15 @@ describe("unknowns nested in the cluster's inputs", () => {
     expect(leakedFragments(plain, password)).toEqual([]);
     expect(leakedFragments(plain, sim.adminSecretKey)).toEqual([]);
     const cluster = clusterOf(JSON.parse(shown) as Exported)!;
-    expect(leakedFragments(plain, String(cluster.outputs?.sshPrivateKey))).toEqual([]);
-    expect(leakedFragments(plain, String(cluster.outputs?.kubeconfig))).toEqual([]);
+    expect(leakedFragments(plain, String(exportedValue(cluster.outputs?.sshPrivateKey)))).toEqual([]);
+    expect(leakedFragments(plain, String(exportedValue(cluster.outputs?.kubeconfig)))).toEqual([]);
   });
 
   cliIt("a size change (1 -> 2 workers) updates the cluster in place", async () => {
     await s.setConfig({ "cks-cli-unknowns:size": "2" });
     const r = await s.run(["up", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi up (size 2)");
-    expect(r.stdout).toMatch(/1 updated/);
+    expect(r.stdout).toMatch(/~ 1 updated/);
     const outputs = await s.outputs(true);
     expect(outputs.size).toBe(2);
     const nodes = await kubectlGetNodes(String(outputs.kubeconfig));
@@ -85,7 +85,7 @@ describe("unknowns nested in the cluster's inputs", () => {
   cliIt("pulumi destroy leaves nothing in the cloud", async () => {
     const r = await s.run(["destroy", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi destroy");
-    expect(r.stdout).toMatch(/3 deleted/);
+    expect(r.stdout).toMatch(/- 4 deleted/);
     expect(await inventory(sim)).toEqual(before);
   });
 });
@@ -104,8 +104,8 @@ describe("secret inputs passed as plain strings", () => {
     expect(leakedFragments(plain, REGISTRY_PASSWORD)).toEqual([]);
     expect(leakedFragments(plain, sim.adminSecretKey)).toEqual([]);
     const cluster = clusterOf(JSON.parse(shown) as Exported)!;
-    expect(leakedFragments(plain, String(cluster.outputs?.sshPrivateKey))).toEqual([]);
-    expect(leakedFragments(plain, String(cluster.outputs?.kubeconfig))).toEqual([]);
+    expect(leakedFragments(plain, String(exportedValue(cluster.outputs?.sshPrivateKey)))).toEqual([]);
+    expect(leakedFragments(plain, String(exportedValue(cluster.outputs?.kubeconfig)))).toEqual([]);
     expectSuccess(await s.run(["destroy", "--yes", ...s.flags()]), "pulumi destroy");
     expect(await inventory(sim)).toEqual(before);
   });
@@ -130,7 +130,7 @@ describe("a create that fails under an injected fault", () => {
 
     const resumed = await s.run(["up", "--yes", "--skip-preview", ...s.flags()]);
     expectSuccess(resumed, "pulumi up (resume)");
-    expect(resumed.stdout).toMatch(/1 updated/);
+    expect(resumed.stdout).toMatch(/~ 1 updated/);
     const after = clusterOf(JSON.parse(await s.exportState()) as Exported);
     expect(after?.outputs?.state).toBe("Running");
     expect(after?.outputs?.clusterId).toBe(partial?.outputs?.clusterId);

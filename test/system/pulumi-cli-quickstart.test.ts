@@ -2,7 +2,7 @@
 // "Using it with the Pulumi CLI" flow, step by step, against one simulator. Local file backend,
 // passphrase secrets provider, PULUMI_HOME in a temp dir, no update check.
 import type { Simulator } from "../../simulator";
-import { cliIt, cliStack, exampleDir, expectSuccess, inventory, kubectlGetNodes, leakedFragments, type PulumiCli } from "../helpers/pulumi-cli";
+import { cliIt, cliStack, exampleDir, expectSuccess, exportedValue, inventory, kubectlGetNodes, leakedFragments, type PulumiCli } from "../helpers/pulumi-cli";
 
 jest.setTimeout(600_000);
 
@@ -29,16 +29,21 @@ describe("examples/quickstart with the real Pulumi CLI", () => {
     cli = await cliStack(sim, exampleDir("quickstart"), { log });
     const r = await cli.run(["preview", "--diff", ...cli.flags()]);
     expectSuccess(r, "pulumi preview");
-    expect(r.stdout).toMatch(/\+ .*k8s-version/);
-    expect(r.stdout).toMatch(/\+ .*quickstart/);
-    expect(r.stdout).toMatch(/2 to create/);
+    expect(r.stdout).toMatch(/\+ pulumi-nodejs:dynamic\/cloudstack-kubernetes:KubernetesSupportedVersion: \(create\)\s+\[urn=\S+::k8s-version\]/);
+    expect(r.stdout).toMatch(/\+ pulumi-nodejs:dynamic\/cloudstack-kubernetes:KubernetesCluster: \(create\)\s+\[urn=\S+::quickstart\]/);
+    // The cluster's version id is the version's, unknown until it exists; the secret key stays hidden.
+    expect(r.stdout).toMatch(/kubernetesVersionId: \[unknown\]/);
+    expect(r.stdout).toMatch(/secretKey\s*: \[secret\]/);
+    expect(r.stdout).not.toContain(sim.adminSecretKey);
+    // Two resources and the stack.
+    expect(r.stdout).toMatch(/\+ 3 to create/);
     expect(await inventory(sim)).toEqual(before);
   });
 
   cliIt("pulumi up creates both, showing the provider's progress lines", async () => {
     const r = await cli.run(["up", "--yes", ...cli.flags()]);
     expectSuccess(r, "pulumi up");
-    expect(r.stdout).toMatch(/2 created/);
+    expect(r.stdout).toMatch(/\+ 3 created/);
     // Progress from the dynamic provider (pulumi.log.info in the provider host) reaches the CLI.
     expect(r.output).toMatch(/\[cluster quickstart\] vms: /);
     expect(r.output).toMatch(/\[cluster quickstart\] done: cluster is Running at https:\/\/127\.[\d.]+:6443\//);
@@ -66,8 +71,8 @@ describe("examples/quickstart with the real Pulumi CLI", () => {
     const shown = await cli.exportState(true);
     const state = JSON.parse(shown) as { deployment: { resources: { type: string; urn: string; outputs?: Record<string, unknown> }[] } };
     const cluster = state.deployment.resources.find((r) => r.urn.endsWith("::quickstart"));
-    const sshPrivateKey = String(cluster?.outputs?.sshPrivateKey ?? "");
-    const kubeconfig = String(cluster?.outputs?.kubeconfig ?? "");
+    const sshPrivateKey = String(exportedValue(cluster?.outputs?.sshPrivateKey) ?? "");
+    const kubeconfig = String(exportedValue(cluster?.outputs?.kubeconfig) ?? "");
     // The secrets are in the state (the export with --show-secrets has them), so their absence below means encrypted.
     expect(sshPrivateKey).toMatch(/PRIVATE KEY/);
     expect(kubeconfig).toContain("client-key-data:");
@@ -103,7 +108,7 @@ describe("examples/quickstart with the real Pulumi CLI", () => {
   cliIt("pulumi destroy removes everything, leaving nothing in the cloud", async () => {
     const r = await cli.run(["destroy", "--yes", ...cli.flags()]);
     expectSuccess(r, "pulumi destroy");
-    expect(r.stdout).toMatch(/2 deleted/);
+    expect(r.stdout).toMatch(/- 3 deleted/);
     expect(await inventory(sim)).toEqual(before);
     const state = JSON.parse(await cli.exportState()) as { deployment: { resources?: { type: string }[] } };
     expect((state.deployment.resources ?? []).filter((x) => x.type !== "pulumi:pulumi:Stack" && !x.type.startsWith("pulumi:providers:"))).toEqual([]);
