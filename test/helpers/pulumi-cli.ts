@@ -40,7 +40,13 @@ export async function cliStack(
   opts: { stack?: string; extra?: Record<string, string>; secretExtra?: string[]; plainKeys?: string[]; log?: string[] } = {},
 ): Promise<PulumiCli> {
   const log = opts.log ?? [];
-  const cli = new PulumiCli({ pulumi: pulumiTool.require(), projectDir, stack: opts.stack ?? "test", copyProject: true, onLine: (l) => log.push(l) });
+  // CKS_CLI_LOG=<file>: every CLI line also goes there (to watch a long run, or debug a hang).
+  const logFile = process.env.CKS_CLI_LOG;
+  const onLine = (l: string) => {
+    log.push(l);
+    if (logFile) fs.appendFileSync(logFile, `${l}\n`);
+  };
+  const cli = new PulumiCli({ pulumi: pulumiTool.require(), projectDir, stack: opts.stack ?? "test", copyProject: true, onLine });
   const endpoint = { apiUrl: sim.apiUrl, apiKey: sim.adminApiKey, secretKey: sim.adminSecretKey, isos: sim.isos };
   const stackConfig = await simulatorStackConfig(endpoint, readProject(projectDir).name, { extra: opts.extra ?? {} });
   const project = readProject(projectDir).name;
