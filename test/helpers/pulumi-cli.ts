@@ -133,3 +133,20 @@ export function exportedValue(value: unknown): unknown {
   }
   return value;
 }
+
+/** Where in an exported state `needle` appears in clear: ["<resource name>.inputs.secretKey", …]. */
+export function whereInState(exported: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, at: string): void => {
+    if (typeof value === "string") {
+      if (value.includes(needle)) found.push(at);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
+    }
+  };
+  const state = JSON.parse(exported) as { deployment: { resources?: { urn: string }[] } };
+  for (const r of state.deployment.resources ?? []) walk(r, r.urn.split("::").pop() ?? r.urn);
+  return found;
+}
