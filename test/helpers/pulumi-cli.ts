@@ -37,7 +37,7 @@ export function startCliSim(): Promise<Simulator> {
 export async function cliStack(
   sim: Simulator,
   projectDir: string,
-  opts: { stack?: string; extra?: Record<string, string>; secretExtra?: string[]; plainKeys?: string[]; log?: string[] } = {},
+  opts: { stack?: string; extra?: Record<string, string>; secretExtra?: string[]; plainKeys?: string[]; log?: string[]; env?: Record<string, string> } = {},
 ): Promise<PulumiCli> {
   const log = opts.log ?? [];
   // CKS_CLI_LOG=<file>: every CLI line also goes there (to watch a long run, or debug a hang).
@@ -46,7 +46,7 @@ export async function cliStack(
     log.push(l);
     if (logFile) fs.appendFileSync(logFile, `${l}\n`);
   };
-  const cli = new PulumiCli({ pulumi: pulumiTool.require(), projectDir, stack: opts.stack ?? "test", copyProject: true, onLine });
+  const cli = new PulumiCli({ pulumi: pulumiTool.require(), projectDir, stack: opts.stack ?? "test", copyProject: true, onLine, env: opts.env ?? {} });
   const endpoint = { apiUrl: sim.apiUrl, apiKey: sim.adminApiKey, secretKey: sim.adminSecretKey, isos: sim.isos };
   const stackConfig = await simulatorStackConfig(endpoint, readProject(projectDir).name, { extra: opts.extra ?? {} });
   const project = readProject(projectDir).name;

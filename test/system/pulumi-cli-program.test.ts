@@ -30,8 +30,11 @@ afterAll(async () => {
 
 async function newStack(name: string, extra: Record<string, string> = {}, plain = false): Promise<PulumiCli> {
   const log: string[] = [];
-  const config = { clusterName: name, ...(plain ? { plainSecrets: "true", registryPassword: REGISTRY_PASSWORD } : {}), ...extra };
-  const s = await cliStack(sim, dir, { stack: name, extra: config, log, plainKeys: plain ? ["cloudstack-kubernetes:secretKey"] : [] });
+  const config = { clusterName: name, ...(plain ? { plainSecrets: "true" } : {}), ...extra };
+  // Plain mode: the program reads the secret key and the registry password from its environment and
+  // passes them as plain strings (not through config, which the engine keeps apart).
+  const env: Record<string, string> = plain ? { CKS_TEST_SECRET_KEY: sim.adminSecretKey, CKS_TEST_REGISTRY_PASSWORD: REGISTRY_PASSWORD } : {};
+  const s = await cliStack(sim, dir, { stack: name, extra: config, log, env });
   stacks.push(s);
   return s;
 }
