@@ -30,6 +30,10 @@ mkdir -p "$bin" "$build"
 
 log() { echo "build-pulumi: $*" >&2; }
 
+# The Go toolchain's usual place, for shells whose PATH lacks it.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
 if ! command -v go >/dev/null 2>&1; then
   log "pulumi: needs Go (the go command is not on PATH)"
   exit 1
