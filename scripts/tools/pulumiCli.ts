@@ -161,7 +161,7 @@ export class PulumiCli {
   async fork(): Promise<PulumiCli> {
     const other = new PulumiCli({ ...this.opts, backendDir: this.backendDir });
     const configFile = `Pulumi.${this.opts.stack}.yaml`;
-    fs.copyFileSync(path.join(this.projectDir, configFile), path.join(other.projectDir, configFile));
+    if (other.projectDir !== this.projectDir) fs.copyFileSync(path.join(this.projectDir, configFile), path.join(other.projectDir, configFile));
     await other.ok(["login", `file://${this.backendDir}`]);
     await other.ok(["stack", "select", this.opts.stack, "--non-interactive"]);
     return other;
