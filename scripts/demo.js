@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo [-- --once] [-- --time-scale 0.02]`: starts the embedded CloudStack simulator, deploys
-// examples/quickstart (the root Pulumi.yaml) with the Pulumi CLI when it is on PATH, or else with the
+// examples/quickstart (the root Pulumi.yaml) with the Pulumi CLI when it is on PATH or built into the
+// tool cache (scripts/tools/build-pulumi.sh), or else with the
 // built-in engine-faithful runner, writes demo/kubeconfig, shows `kubectl get nodes`, then serves until
 // Ctrl-C (or not, with --once) and destroys the stack.
 "use strict";
@@ -12,6 +13,17 @@ const ROOT = path.resolve(__dirname, "..");
 // CKS_DEMO_DIR lets tests run the demo without touching the working copy's demo/.
 const DEMO_DIR = process.env.CKS_DEMO_DIR ? path.resolve(process.env.CKS_DEMO_DIR) : path.join(ROOT, "demo");
 const KUBECONFIG = path.join(DEMO_DIR, "kubeconfig");
+
+/** `pulumi` on PATH, else the one scripts/tools/build-pulumi.sh builds into the tool cache. */
+function findPulumi() {
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    const file = dir && path.join(dir, "pulumi");
+    if (file && onPath("pulumi") && fs.existsSync(file)) return file;
+  }
+  const cache = process.env.XDG_CACHE_HOME || path.join(require("os").homedir(), ".cache");
+  const cached = path.join(cache, "pulumi-cks", "bin", "pulumi");
+  return fs.existsSync(cached) ? cached : undefined;
+}
 
 async function main() {
   const args = parseDemoArgs(process.argv.slice(2));
@@ -75,9 +87,10 @@ async function main() {
     const stackConfig = await simulatorStackConfig(endpoint, project.name);
     phase(`looked up zone ${stackConfig.config[`${project.name}:zoneId`]}, offering "Medium", Kubernetes ${stackConfig.config[`${project.name}:kubernetesVersion`]}`);
 
-    if (onPath("pulumi") && !args.runner) {
-      phase("deploying examples/quickstart with the Pulumi CLI (local backend in a temp dir)");
-      deployment = await deployWithCli({ root: ROOT, stackConfig, phase });
+    const pulumi = findPulumi();
+    if (pulumi && !args.runner) {
+      phase(`deploying examples/quickstart with the Pulumi CLI ${pulumi} (local backend in a temp dir)`);
+      deployment = await deployWithCli({ root: ROOT, pulumi, stackConfig, phase });
     } else {
       console.log(args.runner ? "--runner: deploying with the built-in engine-faithful runner" : "Pulumi CLI not found: deploying with the built-in engine-faithful runner");
       phase("deploying examples/quickstart with the offline runner");

@@ -1,0 +1,63 @@
+// examples/ha and examples/custom-cni under the real Pulumi CLI: each previews (custom-cni's cluster
+// takes the unknown id of a CniConfiguration made in the same program), deploys, gives a kubeconfig
+// kubectl uses, and destroys without leaving anything in the cloud. examples/quickstart has its own
+// file (pulumi-cli-quickstart.test.ts) with the whole README flow.
+import type { Simulator } from "../../simulator";
+import { cliIt, cliStack, exampleDir, expectSuccess, inventory, kubectlGetNodes, startCliSim, type PulumiCli } from "../helpers/pulumi-cli";
+
+jest.setTimeout(900_000);
+
+let sim: Simulator;
+let before: Record<string, string[]>;
+const stacks: PulumiCli[] = [];
+
+beforeAll(async () => {
+  sim = await startCliSim();
+  before = await inventory(sim);
+});
+
+afterAll(async () => {
+  for (const s of stacks) {
+    await s.run(["destroy", "--yes", "--skip-preview", ...s.flags()]).catch(() => undefined);
+    s.cleanup();
+  }
+  await sim?.stop();
+});
+
+const EXAMPLES: { name: string; resources: number; kubeNodes: number; roles: string[] }[] = [
+  // resources: the program's, without the stack (the CLI counts it too).
+  // Needs the integrator's check fix (issue 10 item 3): cniConfigurationId is unknown in preview.
+  { name: "custom-cni", resources: 3, kubeNodes: 2, roles: ["control", "worker"] },
+  // 3 control nodes behind the load balancer, one etcd node (not a Kubernetes node), 2 workers.
+  { name: "ha", resources: 2, kubeNodes: 5, roles: ["control", "control", "control", "etcd", "worker", "worker"] },
+];
+
+describe.each(EXAMPLES)("examples/$name with the real Pulumi CLI", ({ name, resources, kubeNodes, roles }) => {
+  let s: PulumiCli;
+
+  cliIt("pulumi preview plans every resource and creates nothing", async () => {
+    s = await cliStack(sim, exampleDir(name), { stack: name });
+    stacks.push(s);
+    const r = await s.run(["preview", ...s.flags()]);
+    expectSuccess(r, "pulumi preview");
+    expect(r.stdout).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
+    expect(await inventory(sim)).toEqual(before);
+  });
+
+  cliIt("pulumi up deploys it and its kubeconfig works with kubectl", async () => {
+    const r = await s.run(["up", "--yes", ...s.flags()]);
+    expectSuccess(r, "pulumi up");
+    expect(r.stdout).toMatch(new RegExp(`\\+ ${resources + 1} created`));
+    const outputs = await s.outputs(true);
+    expect((outputs.nodes as { role: string }[]).map((n) => n.role).sort()).toEqual(roles);
+    const nodes = await kubectlGetNodes(String(outputs.kubeconfig));
+    expect(nodes.filter((n) => n.ready)).toHaveLength(kubeNodes);
+  });
+
+  cliIt("pulumi destroy leaves nothing behind", async () => {
+    const r = await s.run(["destroy", "--yes", ...s.flags()]);
+    expectSuccess(r, "pulumi destroy");
+    expect(r.stdout).toMatch(new RegExp(`- ${resources + 1} deleted`));
+    expect(await inventory(sim)).toEqual(before);
+  });
+});
