@@ -164,8 +164,8 @@ export class MiniEngine {
     this.steps.push({ kind: "delete", urn: rec.urn, id: rec.id });
   }
 
-  /** One RegisterResource of a custom resource: the step the engine would take, through the host. */
-  async register(reg: Registration): Promise<Registered> {
+  /** The first half of every step: a URN registered once, the live record, and Check's verdict. */
+  private async checkRegistration(reg: Registration): Promise<{ old: ResourceRecord | undefined; inputs: Props }> {
     if (this.registered.has(reg.urn)) throw new Error(`Duplicate resource URN '${reg.urn}'; try giving it a unique name`);
     this.registered.add(reg.urn);
     const old = this.live(reg.urn);
@@ -174,7 +174,12 @@ export class MiniEngine {
     if (old) for (const key of reg.options.ignoreChanges) if (key in old.inputs) news[key] = old.inputs[key];
     const checked = await this.host.check(reg.urn, old?.inputs ?? {}, news);
     if (checked.failures.length > 0) throw new Error(describeFailures(reg.urn, checked.failures));
-    const inputs = checked.inputs;
+    return { old, inputs: checked.inputs };
+  }
+
+  /** One RegisterResource of a custom resource: the step the engine would take, through the host. */
+  async register(reg: Registration): Promise<Registered> {
+    const { old, inputs } = await this.checkRegistration(reg);
 
     if (!old) {
       this.log(`+ create ${reg.type} ${reg.name}`);
@@ -235,13 +240,8 @@ export class MiniEngine {
    * the program reads from it is unknown, as in the engine's preview.
    */
   async plan(reg: Registration): Promise<Registered> {
-    if (this.registered.has(reg.urn)) throw new Error(`Duplicate resource URN '${reg.urn}'; try giving it a unique name`);
-    this.registered.add(reg.urn);
-    const old = this.live(reg.urn);
-    const news: Props = { ...reg.inputs };
-    if (old) for (const key of reg.options.ignoreChanges) if (key in old.inputs) news[key] = old.inputs[key];
-    const checked = await this.host.check(reg.urn, old?.inputs ?? {}, news);
-    if (checked.failures.length > 0) throw new Error(describeFailures(reg.urn, checked.failures));
+    const { old, inputs } = await this.checkRegistration(reg);
+    const checked = { inputs };
     const known = Object.fromEntries(Object.entries(checked.inputs).filter(([, v]) => v !== UNKNOWN_SENTINEL && !containsUnknownSentinel(v)));
     if (!old) {
       this.log(`+ create ${reg.type} ${reg.name} (preview)`);
