@@ -49,7 +49,7 @@ export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
     for (const base of current) {
       const dirPath = base === "" ? cwd : base;
       if (!hasGlob(seg)) {
-        const candidate = joinRel(base, seg);
+        const candidate = joinRel(base, seg.replace(/\\(.)/g, "$1"));
         if (fs.exists(resolveAgainst(cwd, candidate))) next.push(candidate);
         continue;
       }

@@ -87,23 +87,35 @@ export class Interpreter {
       if (streams.signal.aborted) throw new ExitSignal(130);
       const { status, checked } = await this.runAndOr(item, state, streams);
       state.status = status;
-      if (state.errexit && status !== 0 && !checked) throw new ExitSignal(status);
+      if (state.errexit && !state.errexitIgnored && status !== 0 && !checked) throw new ExitSignal(status);
     }
     return state.status;
   }
 
   /** `checked`: the status came from a position set -e ignores (left of && / ||, or negated). */
   private async runAndOr(list: AndOrList, state: ShellState, streams: Streams): Promise<{ status: number; checked: boolean }> {
-    let status = await this.runPipeline(list.first, state, streams);
+    // set -e is ignored for every command of an AND-OR list but the last, and under `!`, including
+    // everything those commands run (POSIX XCU 2.14 `set -e`; dash and bash agree).
+    const run = (p: Pipeline, checked: boolean): Promise<number> => (checked ? this.errexitIgnored(state, () => this.runPipeline(p, state, streams)) : this.runPipeline(p, state, streams));
     let checked = list.first.negate || list.rest.length > 0;
+    let status = await run(list.first, checked);
     for (let i = 0; i < list.rest.length; i++) {
       const { op, pipeline } = list.rest[i];
       state.status = status;
       if ((op === "&&" && status !== 0) || (op === "||" && status === 0)) continue;
-      status = await this.runPipeline(pipeline, state, streams);
       checked = pipeline.negate || i < list.rest.length - 1;
+      status = await run(pipeline, checked);
     }
     return { status, checked };
+  }
+
+  private async errexitIgnored<T>(state: ShellState, fn: () => Promise<T>): Promise<T> {
+    state.errexitIgnored = (state.errexitIgnored ?? 0) + 1;
+    try {
+      return await fn();
+    } finally {
+      state.errexitIgnored = (state.errexitIgnored ?? 1) - 1;
+    }
   }
 
   private async runPipeline(p: Pipeline, state: ShellState, streams: Streams): Promise<number> {
@@ -113,7 +125,9 @@ export class Interpreter {
       const last = i === p.commands.length - 1;
       const collector = new Collector();
       const out: Sink = last ? streams.out : collector.sink;
-      statuses.push(await this.runCommand(p.commands[i], state, { ...streams, stdin, out }, p.commands.length > 1));
+      const stage = this.runCommand(p.commands[i], state, { ...streams, stdin, out }, p.commands.length > 1);
+      // Each stage of a real pipeline is a subshell: its `exit` (or set -e) ends the stage, not the shell.
+      statuses.push(p.commands.length > 1 ? await stage.catch((e: unknown) => exitCodeOf(e)) : await stage);
       if (!last) stdin = new StdinSource(collector.buffer());
     }
     let status = statuses[statuses.length - 1];
@@ -133,13 +147,7 @@ export class Interpreter {
 
   /** A condition list: set -e does not apply inside it (as in bash). */
   private async runCondition(script: Script, state: ShellState, streams: Streams): Promise<number> {
-    const saved = state.errexit;
-    state.errexit = false;
-    try {
-      return await this.runScript(script, state, streams);
-    } finally {
-      state.errexit = saved;
-    }
+    return this.errexitIgnored(state, () => this.runScript(script, state, streams));
   }
 
   private async runCompound(cmd: CompoundCommand, state: ShellState, streams: Streams): Promise<number> {
@@ -198,7 +206,11 @@ export class Interpreter {
     return status;
   }
 
+  /** Command substitutions run so far, so a command without a name can tell whether it ran one. */
+  private substitutions = 0;
+
   private async runSimple(cmd: SimpleCommand, state: ShellState, streams: Streams, inPipeline: boolean): Promise<number> {
+    const subsBefore = this.substitutions;
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expandWord(w, state, streams)));
     const assignments: Record<string, string> = {};
@@ -209,7 +221,9 @@ export class Interpreter {
 
     if (argv.length === 0) {
       for (const [k, v] of Object.entries(assignments)) state.vars.set(k, v);
-      return 0;
+      // POSIX XCU 2.9.1: with no command name, the status is the last command substitution's, else 0
+      // (`r=$(exit 3); echo $?` prints 3 in dash and bash).
+      return this.substitutions !== subsBefore ? state.status : 0;
     }
     if (state.xtrace) io.err(Buffer.from(`+ ${argv.join(" ")}\n`));
     const env = exportedEnv(state, assignments);
@@ -408,27 +422,44 @@ export class Interpreter {
     return 1;
   }
 
-  /** Word expansion: parameters, command substitution, field splitting of unquoted results, globbing. */
+  /**
+   * Word expansion: parameters, command substitution, field splitting of unquoted results, globbing.
+   * Each field keeps a pattern beside its value in which quoted characters are backslash-escaped, so
+   * `"*"` stays literal while an unquoted expansion's `*` globs (POSIX XCU 2.6.6: pathname expansion
+   * applies to the fields, quoted characters match only themselves).
+   */
   async expandWord(word: Word, state: ShellState, streams: Streams, split = true): Promise<string[]> {
-    const fields: string[] = [];
+    const fields: { value: string; pattern: string; glob: boolean }[] = [];
     let current = "";
+    let pattern = "";
+    let glob = false;
     let hasField = false;
-    let globbable = false;
+    const endField = (): void => {
+      fields.push({ value: current, pattern, glob });
+      current = "";
+      pattern = "";
+      glob = false;
+      hasField = false;
+    };
+    const add = (text: string, quoted: boolean): void => {
+      current += text;
+      if (quoted || !split) pattern += escapeGlob(text);
+      else {
+        pattern += text.replace(/\\/g, "\\\\");
+        if (hasGlob(text)) glob = true;
+      }
+    };
     const pushSplit = (value: string): void => {
       if (!split) {
-        current += value;
+        add(value, true);
         hasField = hasField || value !== "";
         return;
       }
       const parts = value.split(/[ \t\n]+/);
       for (let i = 0; i < parts.length; i++) {
-        if (i > 0) {
-          if (hasField) fields.push(current);
-          current = "";
-          hasField = false;
-        }
+        if (i > 0 && hasField) endField();
         if (parts[i] !== "") {
-          current += parts[i];
+          add(parts[i], false);
           hasField = true;
         }
       }
@@ -438,20 +469,16 @@ export class Interpreter {
       if (seg.kind === "lit") {
         let text = seg.text;
         if (!seg.quoted && idx === 0 && (text === "~" || text.startsWith("~/"))) text = (state.vars.get("HOME") ?? "/root") + text.slice(1);
-        if (!seg.quoted && hasGlob(text)) globbable = true;
-        current += text;
+        add(text, seg.quoted);
         hasField = hasField || seg.quoted || text !== "";
         continue;
       }
-      if (seg.kind === "var" && (seg.name === "@" || seg.name === "*") && seg.quoted && seg.name === "@") {
+      if (seg.kind === "var" && seg.name === "@" && seg.quoted) {
         // "$@": one field per positional parameter.
         state.args.forEach((a, i) => {
-          current += a;
-          if (i < state.args.length - 1) {
-            fields.push(current);
-            current = "";
-          }
+          add(a, true);
           hasField = true;
+          if (i < state.args.length - 1) endField();
         });
         continue;
       }
@@ -462,17 +489,17 @@ export class Interpreter {
             ? String((await this.lookupVar({ kind: "var", name: seg.name, quoted: true }, state, streams)).length)
             : await this.commandSubstitution(seg.source, state, streams);
       if (seg.quoted) {
-        current += value;
+        add(value, true);
         hasField = true;
       } else pushSplit(value);
     }
-    if (hasField) fields.push(current);
-    if (!globbable || !split) return fields;
+    if (hasField) endField();
+    if (!split) return fields.map((f) => f.value);
     const out: string[] = [];
     for (const f of fields) {
-      const matches = hasGlob(f) ? expandGlob(this.machine.fs, state.cwd, f) : [];
+      const matches = f.glob ? expandGlob(this.machine.fs, state.cwd, f.pattern) : [];
       if (matches.length > 0) out.push(...matches);
-      else out.push(f);
+      else out.push(f.value);
     }
     return out;
   }
@@ -533,9 +560,21 @@ export class Interpreter {
     const sub: ShellState = { ...state, vars: new Map(state.vars), exported: new Set(state.exported), args: [...state.args] };
     const collector = new Collector();
     const status = await this.runSource(source, sub, { ...streams, out: collector.sink });
+    this.substitutions++;
     state.status = status;
     return collector.text().replace(/\n+$/, "");
   }
+}
+
+/** The status an ExitSignal carries; anything else is rethrown. */
+function exitCodeOf(e: unknown): number {
+  if (e instanceof ExitSignal) return e.code;
+  throw e;
+}
+
+/** `text` with the glob characters and backslashes escaped: it then matches only itself. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\\]/g, "\\$&");
 }
 
 /** A case / parameter pattern (*, ?, [...]) as an anchored regular expression over the whole string. */

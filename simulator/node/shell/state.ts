@@ -13,6 +13,11 @@ export interface ShellState {
   user: string;
   status: number;
   errexit: boolean;
+  /**
+   * Depth of contexts where `set -e` is ignored: conditions, non-last commands of && / ||, `!`. A
+   * separate count, so a `set -e` run there takes effect once the context ends (POSIX XCU `set -e`).
+   */
+  errexitIgnored?: number;
   nounset: boolean;
   pipefail: boolean;
   xtrace: boolean;
