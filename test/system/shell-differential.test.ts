@@ -112,7 +112,8 @@ describe("shell differential: every command line the provider sends", () => {
 const PRELUDE = `a='x  y'; b=; c='*'; d='a.b.c'; e='-n'; set -- 'p 1' p2 ''\n`;
 const FILES = { a1: "one\n", a2: "two\n", "b.txt": "bee\n", ".hidden": "h\n" };
 
-const safe = fc.stringMatching(/^[a-z0-9_.\-/]{1,6}$/);
+// No "/": a glob after it would list directories that differ between this machine and the node.
+const safe = fc.stringMatching(/^[a-z0-9_.-]{1,6}$/);
 const sqChars = fc.constantFrom("a", " ", "$", '"', "\\", "*", "\n", "b", "$a", "`", "#", "~");
 const singleQuoted = fc.array(sqChars, { maxLength: 5 }).map((cs) => `'${cs.join("")}'`);
 const expansion = fc.constantFrom(

@@ -62,6 +62,8 @@ export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
     current = next;
     if (current.length === 0) return [];
   }
+  // A trailing `/` matches directories only, and stays in the result (`*/` lists subdirectories).
+  if (pattern.endsWith("/")) return current.filter((p) => fs.stat(resolveAgainst(cwd, p))?.type === "dir").map((p) => `${p}/`).sort();
   return current.sort();
 }
 

@@ -468,7 +468,8 @@ export class Interpreter {
       const seg = word[idx];
       if (seg.kind === "lit") {
         let text = seg.text;
-        if (!seg.quoted && idx === 0 && (text === "~" || text.startsWith("~/"))) text = (state.vars.get("HOME") ?? "/root") + text.slice(1);
+        // Tilde prefix: `~` up to the first unquoted `/`, none of it quoted (POSIX XCU 2.6.1): `~""` stays.
+        if (!seg.quoted && idx === 0 && ((text === "~" && word.length === 1) || text.startsWith("~/"))) text = (state.vars.get("HOME") ?? "/root") + text.slice(1);
         add(text, seg.quoted);
         hasField = hasField || seg.quoted || text !== "";
         continue;
