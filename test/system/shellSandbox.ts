@@ -107,27 +107,33 @@ export class ShellSandbox {
     const log = join(dir, "argv.log");
     writeFileSync(log, "");
     const r = spawnSync(shell, ["-c", c.script], {
+      // $0 as on the node: dash runs as /bin/sh, bash as the login shell.
+      argv0: shell.endsWith("dash") ? "sh" : "bash",
       cwd: work,
       input: c.stdin ?? "",
       encoding: "utf8",
       timeout: 5000,
-      env: { PATH: this.stubs.length > 0 ? stubDir : "/usr/bin:/bin", HOME: dir, ARGV_LOG: log, LANG: "C.UTF-8", LC_ALL: "C.UTF-8", ...env },
+      env: { PATH: this.stubs.length > 0 ? stubDir : "/usr/bin:/bin", HOME: "/home/cloud", ARGV_LOG: log, LANG: "C.UTF-8", LC_ALL: "C.UTF-8", ...env },
     });
     return { stdout: r.stdout, code: r.status ?? -1, argv: readFileSync(log, "utf8"), stderr: r.stderr };
   }
 
-  /** Run in the simulator's shell, as user cloud in a fresh work directory. */
-  async sim(c: Case, env: Record<string, string> = {}): Promise<Outcome> {
+  /**
+   * Run in the simulator's shell, as user cloud in a fresh work directory: as an SSH command line
+   * (the login shell, bash), or with `shell: "sh"` through the node's `sh -c` (dash).
+   */
+  async sim(c: Case, env: Record<string, string> = {}, shell: "bash" | "sh" = "bash"): Promise<Outcome> {
     const m = this.machine();
     const work = "/home/cloud/work";
     m.fs.mkdir(work, 0o755, "cloud", "cloud");
     for (const [name, content] of Object.entries(c.files ?? {})) m.fs.write(`${work}/${name}`, content, { owner: "cloud", group: "cloud", mode: 0o644 });
     m.fs.write("/tmp/argv.log", "", { owner: "cloud", group: "cloud", mode: 0o666 });
     const path = this.stubs.length > 0 ? "/stubs" : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    const r = await m.run(`cd ${work} || exit 99\n${c.script}`, {
+    const line = shell === "sh" ? `cd ${work} || exit 99\nsh -c "$SHDIFF_SCRIPT"` : `cd ${work} || exit 99\n${c.script}`;
+    const r = await m.run(line, {
       user: "cloud",
       stdin: Buffer.from(c.stdin ?? ""),
-      env: { PATH: path, ARGV_LOG: "/tmp/argv.log", ...env },
+      env: { PATH: path, ARGV_LOG: "/tmp/argv.log", ...env, ...(shell === "sh" ? { SHDIFF_SCRIPT: c.script } : {}) },
     });
     return { stdout: r.stdout, code: r.code, argv: m.fs.read("/tmp/argv.log")?.toString("utf8") ?? "", stderr: r.stderr };
   }

@@ -7,7 +7,7 @@ import { FsError, errnoText } from "../fs";
 import { type AndOrList, type Command, type CompoundCommand, type Pipeline, type Redirection, type Script, type SimpleCommand, type Word, isCompound } from "./ast";
 import { expandGlob, hasGlob, shellPatternRegex } from "./glob";
 import { ShellSyntaxError, parseScript } from "./parser";
-import { type ShellState, childState, exportedEnv } from "./state";
+import { type ShellState, childState, dialectStatus, exportedEnv } from "./state";
 import { Collector, ExitSignal, LoopSignal, ReturnSignal, type Sink, StdinSource, type Streams, toBuffer } from "./streams";
 
 /** What a command found on disk resolves to. */
@@ -99,13 +99,18 @@ export class Interpreter {
     const run = (p: Pipeline, checked: boolean): Promise<number> => (checked ? this.errexitIgnored(state, () => this.runPipeline(p, state, streams)) : this.runPipeline(p, state, streams));
     let checked = list.first.negate || list.rest.length > 0;
     let status = await run(list.first, checked);
+    let last = list.first;
     for (let i = 0; i < list.rest.length; i++) {
       const { op, pipeline } = list.rest[i];
       state.status = status;
       if ((op === "&&" && status !== 0) || (op === "||" && status === 0)) continue;
       checked = pipeline.negate || i < list.rest.length - 1;
+      last = pipeline;
       status = await run(pipeline, checked);
     }
+    // A lone compound command applied set -e to its own commands already; its status may come from
+    // one where set -e is ignored (`if c; then ! true; fi`), and then the shell goes on (dash, bash).
+    if (last.commands.length === 1 && isCompound(last.commands[0])) checked = true;
     return { status, checked };
   }
 
@@ -160,7 +165,7 @@ export class Interpreter {
       const value = (await this.expandWord(cmd.word, state, streams, false)).join("");
       for (const item of cmd.items) {
         for (const p of item.patterns) {
-          const pattern = (await this.expandWord(p, state, streams, false)).join("");
+          const pattern = await this.expandPattern(p, state, streams);
           if (casePattern(pattern).test(value)) return this.runScript(item.body, state, streams);
         }
       }
@@ -308,6 +313,8 @@ export class Interpreter {
       return 126;
     }
     const child = childState(ctx.state, { env: ctx.env, arg0, args });
+    // `#!/bin/sh` is dash on Debian and Ubuntu; `#!/bin/bash` (and `bash file`) is bash.
+    child.dialect = /^#!\s*\S*\/(sh|dash)\b/.test(content.subarray(0, 100).toString("utf8")) ? "dash" : "bash";
     child.errexit = opts.errexit ?? false;
     child.xtrace = opts.xtrace ?? false;
     return this.runSource(content.toString("utf8"), child, ctx.streams);
@@ -380,9 +387,9 @@ export class Interpreter {
         }
         const abs = resolvePath(state.cwd, target);
         const st = fs.stat(abs);
-        if (!st) return this.redirError(streams, target, "No such file or directory");
-        if (st.type === "dir") return this.redirError(streams, target, "Is a directory");
-        if (!allowed(fs, abs, state.user, "r")) return this.redirError(streams, target, "Permission denied");
+        if (!st) return this.redirError(state, streams, target, "No such file or directory");
+        if (st.type === "dir") return this.redirError(state, streams, target, "Is a directory");
+        if (!allowed(fs, abs, state.user, "r")) return this.redirError(state, streams, target, "Permission denied");
         stdin = new StdinSource(fs.read(abs) ?? Buffer.alloc(0));
         continue;
       }
@@ -403,23 +410,24 @@ export class Interpreter {
     const fs = this.machine.fs;
     const abs = resolvePath(state.cwd, target);
     const st = fs.stat(abs);
-    if (st?.type === "dir") return this.redirError(streams, target, "Is a directory");
+    if (st?.type === "dir") return this.redirError(state, streams, target, "Is a directory");
     const parent = fs.stat(abs.slice(0, abs.lastIndexOf("/")) || "/");
-    if (!st && !parent) return this.redirError(streams, target, "No such file or directory");
-    if (!mayWriteFile(fs, abs, state.user)) return this.redirError(streams, target, "Permission denied");
+    if (!st && !parent) return this.redirError(state, streams, target, "No such file or directory");
+    if (!mayWriteFile(fs, abs, state.user)) return this.redirError(state, streams, target, "Permission denied");
     try {
       if (!st) fs.write(abs, "", { mode: 0o644, owner: state.user, group: state.user === "root" ? "root" : state.user });
       else if (!append) fs.write(abs, "");
     } catch (e) {
-      if (e instanceof FsError) return this.redirError(streams, target, errnoText(e.code));
+      if (e instanceof FsError) return this.redirError(state, streams, target, errnoText(e.code));
       throw e;
     }
     return (data) => fs.append(abs, data);
   }
 
-  private redirError(streams: Streams, target: string, why: string): number {
-    streams.err(Buffer.from(`bash: ${target}: ${why}\n`));
-    return 1;
+  /** A redirection that cannot be opened fails the command: 1 in bash, 2 in dash (`cannot open`). */
+  private redirError(state: ShellState, streams: Streams, target: string, why: string): number {
+    streams.err(Buffer.from(`${state.arg0}: ${target}: ${why}\n`));
+    return dialectStatus(state, { bash: 1, dash: 2 });
   }
 
   /**
@@ -505,6 +513,23 @@ export class Interpreter {
     return out;
   }
 
+  /**
+   * A word as a pattern (case items, ${x#pattern}): unquoted characters and unquoted expansions keep
+   * their glob meaning, quoted ones are escaped so they match only themselves (POSIX XCU 2.13.1).
+   */
+  async expandPattern(word: Word, state: ShellState, streams: Streams): Promise<string> {
+    let pattern = "";
+    for (const seg of word) {
+      if (seg.kind === "lit") {
+        pattern += seg.quoted ? escapeGlob(seg.text) : seg.text;
+        continue;
+      }
+      const value = (await this.expandWord([seg], state, streams, false)).join("");
+      pattern += seg.quoted ? escapeGlob(value) : value;
+    }
+    return pattern;
+  }
+
   private async lookupVar(seg: Extract<Word[number], { kind: "var" }>, state: ShellState, streams: Streams): Promise<string> {
     let value: string | undefined;
     const n = seg.name;
@@ -536,13 +561,14 @@ export class Interpreter {
           if (unset) {
             const msg = await arg();
             streams.err(Buffer.from(`${state.arg0}: ${n}: ${msg === "" ? "parameter null or not set" : msg}\n`));
-            throw new ExitSignal(1);
+            // A non-interactive shell exits: bash with 127, dash with 2 (both measured, Debian 12).
+            throw new ExitSignal(dialectStatus(state, { bash: 127, dash: 2 }));
           }
           break;
         case "+":
           return unset ? "" : arg();
         default: {
-          const pattern = await arg();
+          const pattern = await this.expandPattern(op.word, state, streams);
           return stripPattern(value ?? "", pattern, op.op);
         }
       }
@@ -550,7 +576,7 @@ export class Interpreter {
     if (value === undefined) {
       if (state.nounset) {
         streams.err(Buffer.from(`${state.arg0}: ${n}: unbound variable\n`));
-        throw new ExitSignal(1);
+        throw new ExitSignal(dialectStatus(state, { bash: 127, dash: 2 }));
       }
       return "";
     }

@@ -17,6 +17,27 @@ export function echoOutput(args: string[]): string {
   return newline ? text + "\n" : text;
 }
 
+/**
+ * dash's builtin echo (src/bltin/printf.c, echocmd): only `-n` is an option, and backslash escapes are
+ * always interpreted; `\c` ends the output (no newline either).
+ */
+export function dashEchoOutput(args: string[]): string {
+  let newline = true;
+  let rest = args;
+  if (rest[0] === "-n") {
+    newline = false;
+    rest = rest.slice(1);
+  }
+  let text = rest.join(" ");
+  const stop = text.indexOf("\\c");
+  if (stop >= 0) {
+    text = text.slice(0, stop);
+    newline = false;
+  }
+  text = unescape(text.replace(/\\([fv])/g, (_m, c: string) => (c === "f" ? "\f" : "\v")));
+  return newline ? text + "\n" : text;
+}
+
 /** Backslash escapes of echo -e and printf's format. */
 export function unescape(text: string): string {
   return text.replace(/\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|.)/g, (_m, e: string) => {
