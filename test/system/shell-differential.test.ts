@@ -9,6 +9,8 @@ import fc from "fast-check";
 import * as cmd from "../../provider/kubernetes/commands";
 import { collectDiagnostics } from "../../provider/kubernetes/diagnostics";
 import { registryCredentialsCommand } from "../../provider/kubernetes/registry";
+import { renderNodeUserData } from "../../provider/kubernetes/userdata";
+import { parse as parseYaml } from "yaml";
 import { realTool } from "../helpers/realTools";
 import { type Case, type Outcome, ShellSandbox } from "./shellSandbox";
 
@@ -77,7 +79,16 @@ function providerCommands(): { name: string; command: cmd.NodeCommand }[] {
   return list.map(([name, command]) => ({ name, command }));
 }
 
-const STUBS = ["sudo", "blkid", "mkdir", "mount", "cat", "tar", "install", "ctr", "systemctl", "umount", "cloud-init", "tee", "env", "bash", "sh"];
+/** The shell lines inside the userdata's runcmd (`[sh, -c, LINE]` entries), which cloud-init runs with sh. */
+function userdataShellLines(): string[] {
+  const rendered = renderNodeUserData({ hostname: "demo-worker-1", role: "worker", sshPublicKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0 demo"] });
+  const doc = parseYaml(Buffer.from(rendered.userData, "base64").toString("utf8")) as { runcmd?: unknown[] };
+  const lines = (doc.runcmd ?? []).filter((e): e is string[] => Array.isArray(e) && e[0] === "sh" && e[1] === "-c").map((e) => e[2]);
+  if (lines.length === 0) throw new Error("no sh -c lines in the rendered userdata's runcmd");
+  return lines;
+}
+
+const STUBS = ["sudo", "blkid", "mkdir", "mount", "cat", "tar", "install", "ctr", "systemctl", "umount", "cloud-init", "tee", "env", "bash", "sh", "sed", "containerd"];
 
 /** The log line a stub writes for argv. */
 const logLine = (argv: string[]): string => `argv <${argv[0].split("/").pop()}>` + argv.slice(1).map((a) => ` <${a}>`).join("") + "\n";
@@ -106,6 +117,25 @@ describe("shell differential: every command line the provider sends", () => {
       if (!command.argv.includes("test")) expect(simLog).toContain(expected);
     });
   }
+
+  userdataShellLines().forEach((line, i) => {
+    both(`userdata runcmd line ${i + 1} (cloud-init runs it with sh): same in dash and the simulator's sh`, async () => {
+      // /etc moves into the sandbox (these lines write /etc/containerd/config.toml); run with and
+      // without an fstab, with the directories there or not.
+      const etc = `${box.prefix}/etc`;
+      const script = line.replaceAll("/etc/", `${etc}/`);
+      const layouts: Record<string, string | null>[] = [{}, { [`${etc}/fstab`]: "UUID=1 / ext4 defaults 0 1\n/swap none swap sw 0 0\n", [`${etc}/containerd`]: null }];
+      for (const absolute of layouts) {
+        for (const stubExit of ["0", "3"]) {
+          const c: Case = { script, absolute };
+          const env = { STUB_EXIT: stubExit };
+          const fromDash = box.real(dash.require(), c, env);
+          // cloud-init runs them as root.
+          expect(compared(await box.sim(c, env, "sh", "root"))).toEqual(compared(fromDash));
+        }
+      }
+    });
+  });
 });
 
 // ---- corpus 2: generated cases -----------------------------------------------------------------

@@ -31,6 +31,11 @@ export interface Case {
   stdin?: string;
   /** Files created in the working directory first (name → content). */
   files?: Record<string, string>;
+  /**
+   * Absolute files (path → content, or null for a directory) created on both sides first. They must
+   * lie under the sandbox's `prefix`: a script run here as root must never touch this machine's /etc.
+   */
+  absolute?: Record<string, string | null>;
 }
 
 /** Whether a stub reads its standard input: tee, `cat` without operands, and sudo/env wrapping them or a shell's -s. */
@@ -80,6 +85,7 @@ export class ShellSandbox {
   private readonly root = mkdtempSync(join(tmpdir(), "shdiff-"));
   private n = 0;
 
+  /** `stubs`: program names replaced by argv loggers. */
   constructor(private readonly stubs: readonly string[] = []) {}
 
   /** A directory path (the same string on both sides) standing in for `/opt/bin` etc. */
@@ -99,11 +105,21 @@ export class ShellSandbox {
     mkdirSync(work, { recursive: true });
     mkdirSync(stubDir, { recursive: true });
     for (const s of this.stubs) this.writeStub(join(stubDir, s));
+    // A fresh prefix per run: nothing one case created there is seen by the next.
+    rmSync(this.prefix, { recursive: true, force: true });
     for (const p of this.absoluteStubs()) {
       mkdirSync(p.slice(0, p.lastIndexOf("/")), { recursive: true });
       this.writeStub(p);
     }
     for (const [name, content] of Object.entries(c.files ?? {})) writeFileSync(join(work, name), content);
+    for (const [path, content] of Object.entries(c.absolute ?? {})) {
+      if (!path.startsWith(`${this.prefix}/`)) throw new Error(`sandbox: ${path} is outside ${this.prefix}`);
+      if (content === null) mkdirSync(path, { recursive: true });
+      else {
+        mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+        writeFileSync(path, content);
+      }
+    }
     const log = join(dir, "argv.log");
     writeFileSync(log, "");
     const r = spawnSync(shell, ["-c", c.script], {
@@ -120,18 +136,26 @@ export class ShellSandbox {
 
   /**
    * Run in the simulator's shell, as user cloud in a fresh work directory: as an SSH command line
-   * (the login shell, bash), or with `shell: "sh"` through the node's `sh -c` (dash).
+   * (the login shell, bash), or with `shell: "sh"` through the node's `sh -c` (dash). The sandbox's
+   * files belong to the test's user on this machine, so scripts that write them run as root there.
    */
-  async sim(c: Case, env: Record<string, string> = {}, shell: "bash" | "sh" = "bash"): Promise<Outcome> {
+  async sim(c: Case, env: Record<string, string> = {}, shell: "bash" | "sh" = "bash", user = "cloud"): Promise<Outcome> {
     const m = this.machine();
     const work = "/home/cloud/work";
     m.fs.mkdir(work, 0o755, "cloud", "cloud");
     for (const [name, content] of Object.entries(c.files ?? {})) m.fs.write(`${work}/${name}`, content, { owner: "cloud", group: "cloud", mode: 0o644 });
+    for (const [path, content] of Object.entries(c.absolute ?? {})) {
+      if (content === null) m.fs.mkdirp(path);
+      else {
+        m.fs.mkdirp(path.slice(0, path.lastIndexOf("/")));
+        m.fs.write(path, content);
+      }
+    }
     m.fs.write("/tmp/argv.log", "", { owner: "cloud", group: "cloud", mode: 0o666 });
     const path = this.stubs.length > 0 ? "/stubs" : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-    const line = shell === "sh" ? `cd ${work} || exit 99\nsh -c "$SHDIFF_SCRIPT"` : `cd ${work} || exit 99\n${c.script}`;
+    const line = shell === "sh" ? `cd ${work} || exit 99\n/bin/sh -c "$SHDIFF_SCRIPT"` : `cd ${work} || exit 99\n${c.script}`;
     const r = await m.run(line, {
-      user: "cloud",
+      user,
       stdin: Buffer.from(c.stdin ?? ""),
       env: { PATH: path, ARGV_LOG: "/tmp/argv.log", ...env, ...(shell === "sh" ? { SHDIFF_SCRIPT: c.script } : {}) },
     });
