@@ -268,6 +268,10 @@ const CONSTRUCTS: Case[] = [
   { script: `test -n "" || printf 'empty\\n'; [ "a" = "a" ] && printf 'eq\\n'; [ 3 -lt 10 ] && printf 'lt\\n'; [ ! -e /nonexistent ] && printf 'ne\\n'` },
   { script: `echo plain words; echo "a  b"; echo -n 'a\\tb\\n'; echo -e x; echo 'c\\cd'` },
   { script: `cd /nonexistent; printf '%s\\n' $?` },
+  // ANSI-C quoting: bash decodes it, dash 0.5.12 reads $ then a single-quoted string. (`$'\\''`, an
+  // escaped quote, is a syntax error in dash: the simulator parses it as bash does in both dialects.)
+  { script: `printf '<%s>\\n' $'a\\tb\\n' $'\\x41\\101\\\\' x$'\\e'y "$'no'"` },
+  { script: `case $'a\\nb' in a?b) printf 'nl\\n';; *) printf 'other\\n';; esac` },
   { script: `exit -1` },
   { script: `set -- a; shift 3; printf '%s\\n' "shift $?"` },
   { script: `. ./missing-file; printf 'after %s\\n' $?` },

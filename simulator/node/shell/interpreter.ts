@@ -491,6 +491,11 @@ export class Interpreter {
         });
         continue;
       }
+      if (seg.kind === "ansic") {
+        add(state.dialect === "dash" ? `$${seg.raw}` : ansiC(seg.raw), true);
+        hasField = true;
+        continue;
+      }
       const value =
         seg.kind === "var"
           ? await this.lookupVar(seg, state, streams)
@@ -591,6 +596,19 @@ export class Interpreter {
     state.status = status;
     return collector.text().replace(/\n+$/, "");
   }
+}
+
+/** bash's ANSI-C escapes in $'...' (bash manual, "ANSI-C Quoting"). */
+function ansiC(raw: string): string {
+  const simple: Record<string, string> = { a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?" };
+  return raw.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/g, (whole, e: string) => {
+    if (e in simple) return simple[e];
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
+    if (e[0] === "x") return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e[0] === "u" || e[0] === "U") return String.fromCodePoint(parseInt(e.slice(1), 16));
+    if (e[0] === "c" && e.length === 2) return String.fromCharCode(e.charCodeAt(1) & 0x1f);
+    return whole;
+  });
 }
 
 /** The status an ExitSignal carries; anything else is rethrown. */

@@ -437,6 +437,13 @@ class Parser {
         const n = this.peek(1);
         this.pos += 2;
         if (n !== "\n") lit(n, true);
+      } else if (c === "$" && this.peek(1) === "'") {
+        // bash's $'...': a backslash escapes the closing quote (bash manual, "ANSI-C Quoting").
+        let end = this.pos + 2;
+        while (end < this.src.length && this.src[end] !== "'") end += this.src[end] === "\\" ? 2 : 1;
+        if (end >= this.src.length) throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
+        segs.push({ kind: "ansic", raw: this.src.slice(this.pos + 2, end), quoted: true });
+        this.pos = end + 1;
       } else if (c === "$") {
         segs.push(this.parseDollar(false) ?? { kind: "lit", text: "$", quoted: false });
       } else if (c === "`") {
