@@ -40,7 +40,7 @@ function segmentRegex(segment: string): RegExp {
 }
 
 /** Matches of `pattern` (absolute or relative to cwd); empty when nothing matches. */
-export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
+export function expandGlob(fs: NodeFs, cwd: string, pattern: string, opts: { dots?: boolean } = {}): string[] {
   const absolute = pattern.startsWith("/");
   const segs = pattern.split("/").filter((s) => s !== "");
   let current: string[] = [absolute ? "/" : ""];
@@ -54,7 +54,8 @@ export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
         continue;
       }
       const re = segmentRegex(seg);
-      for (const name of fs.list(dirPath) ?? []) {
+      const names = fs.list(dirPath) ?? [];
+      for (const name of opts.dots && seg.startsWith(".") ? [".", "..", ...names] : names) {
         if (name.startsWith(".") && !seg.startsWith(".")) continue;
         if (re.test(name)) next.push(joinRel(base, name));
       }

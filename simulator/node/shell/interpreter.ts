@@ -211,11 +211,10 @@ export class Interpreter {
     return status;
   }
 
-  /** Command substitutions run so far, so a command without a name can tell whether it ran one. */
-  private substitutions = 0;
-
   private async runSimple(cmd: SimpleCommand, state: ShellState, streams: Streams, inPipeline: boolean): Promise<number> {
-    const subsBefore = this.substitutions;
+    // Per state (not per interpreter: sessions run concurrently), so a name-less command knows whether
+    // its own expansions ran a command substitution.
+    state.lastSubstitutionStatus = undefined;
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expandWord(w, state, streams)));
     const assignments: Record<string, string> = {};
@@ -228,7 +227,7 @@ export class Interpreter {
       for (const [k, v] of Object.entries(assignments)) state.vars.set(k, v);
       // POSIX XCU 2.9.1: with no command name, the status is the last command substitution's, else 0
       // (`r=$(exit 3); echo $?` prints 3 in dash and bash).
-      return this.substitutions !== subsBefore ? state.status : 0;
+      return state.lastSubstitutionStatus ?? 0;
     }
     if (state.xtrace) io.err(Buffer.from(`+ ${argv.join(" ")}\n`));
     const env = exportedEnv(state, assignments);
@@ -511,7 +510,8 @@ export class Interpreter {
     if (!split) return fields.map((f) => f.value);
     const out: string[] = [];
     for (const f of fields) {
-      const matches = f.glob ? expandGlob(this.machine.fs, state.cwd, f.pattern) : [];
+      // dash lets `.*` match `.` and `..`; bash 5.2 skips them (its globskipdots option, on by default).
+      const matches = f.glob ? expandGlob(this.machine.fs, state.cwd, f.pattern, { dots: state.dialect === "dash" }) : [];
       if (matches.length > 0) out.push(...matches);
       else out.push(f.value);
     }
@@ -590,10 +590,15 @@ export class Interpreter {
 
   private async commandSubstitution(source: string, state: ShellState, streams: Streams): Promise<string> {
     const sub: ShellState = { ...state, vars: new Map(state.vars), exported: new Set(state.exported), args: [...state.args] };
+    // bash (not in POSIX mode) clears -e in command substitutions; dash keeps it (bash manual, "The Set
+    // Builtin" -e and `inherit_errexit`; dash measured).
+    if (state.dialect !== "dash") sub.errexit = false;
     const collector = new Collector();
     const status = await this.runSource(source, sub, { ...streams, out: collector.sink });
-    this.substitutions++;
-    state.status = status;
+    state.lastSubstitutionStatus = status;
+    // bash updates $? as soon as a substitution ends (`false; echo "$(true)" $?` prints 0); dash keeps the
+    // last command's status until the command runs (prints 1). Both measured on Debian 12.
+    if (state.dialect !== "dash") state.status = status;
     return collector.text().replace(/\n+$/, "");
   }
 }

@@ -23,6 +23,8 @@ export interface ShellState {
    * separate count, so a `set -e` run there takes effect once the context ends (POSIX XCU `set -e`).
    */
   errexitIgnored?: number;
+  /** Status of the last command substitution (a command with no name takes it, POSIX XCU 2.9.1). */
+  lastSubstitutionStatus?: number;
   nounset: boolean;
   pipefail: boolean;
   xtrace: boolean;
