@@ -174,6 +174,8 @@ const word = fc
 const print = fc.array(word, { maxLength: 3 }).map((ws) => `printf '<%s>\\n' ${ws.join(" ")}`);
 const simpleCmd = fc.oneof(
   { weight: 4, arbitrary: print },
+  fc.array(word, { maxLength: 3 }).map((ws) => `echo ${ws.join(" ")}`),
+  fc.array(fc.oneof(safe, expansion, fc.constantFrom("'q'", '"dq"', "\\$a", "\\\\", "`printf bt`")), { maxLength: 3 }).map((ps) => `{ cat <<EOF\n${ps.join(" ")}\nEOF\n}`),
   fc.constantFrom("true", "false", ":", "printf 'x\\n' | cat", "false | true", "true | false", "! true", "! false"),
   word.map((w) => `v=${w}; printf '[%s]\\n' "$v"`),
   fc.constantFrom("exit 3", "exit 0", "(exit 4)".replace("(exit 4)", "false")),
@@ -196,7 +198,10 @@ const statement: fc.Arbitrary<string> = fc.letrec<{ s: string }>((tie) => ({
       .map(([f, x]) => `printf 'o\\n' > ${f}; ${x} >> ${f}; cat ${f}; cat < ${f}`),
     fc.tuple(tie("s")).map(([x]) => `set -e; ${x}; printf 'after\\n'`),
     fc.tuple(tie("s")).map(([x]) => `${x} 2>&1 >/dev/null; printf '%s\\n' $?`),
-    fc.tuple(tie("s")).map(([x]) => `r=$(${x}); printf '(%s)\\n' "$r" $?`),
+    // A here-document inside $( ) trips dash 0.5.12's parser (status 1, no output): not generated.
+    tie("s")
+      .filter((x) => !x.includes("<<"))
+      .map((x) => `r=$(${x}); printf '(%s)\\n' "$r" $?`),
   ),
 })).s;
 

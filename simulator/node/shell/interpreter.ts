@@ -599,7 +599,8 @@ export class Interpreter {
     // bash updates $? as soon as a substitution ends (`false; echo "$(true)" $?` prints 0); dash keeps the
     // last command's status until the command runs (prints 1). Both measured on Debian 12.
     if (state.dialect !== "dash") state.status = status;
-    return collector.text().replace(/\n+$/, "");
+    // Shell variables cannot hold NUL: bash drops them with a warning, dash silently.
+    return collector.text().replace(/\0/g, "").replace(/\n+$/, "");
   }
 }
 

@@ -32,16 +32,20 @@ class Parser {
     this.pos++;
     for (const h of this.pendingHeredocs.splice(0)) {
       const lines: string[] = [];
+      // At end of file without the delimiter the body ends there (bash warns, dash is silent), and
+      // without a final newline if the file has none.
+      let unterminated = false;
       for (;;) {
         if (this.atEnd()) break;
         const end = this.src.indexOf("\n", this.pos);
+        if (end < 0) unterminated = true;
         const raw = this.src.slice(this.pos, end < 0 ? this.src.length : end);
         this.pos = end < 0 ? this.src.length : end + 1;
         const line = h.stripTabs ? raw.replace(/^\t+/, "") : raw;
         if (line === h.delimiter) break;
         lines.push(line);
       }
-      const body = lines.length > 0 ? lines.join("\n") + "\n" : "";
+      const body = lines.length > 0 ? lines.join("\n") + (unterminated && lines[lines.length - 1] !== "" ? "" : "\n") : "";
       h.redir.target = h.quoted ? [{ kind: "lit", text: body, quoted: true }] : new Parser(body).parseHeredocBody();
     }
   }

@@ -34,7 +34,12 @@ export function dashEchoOutput(args: string[]): string {
     text = text.slice(0, stop);
     newline = false;
   }
-  text = unescape(text.replace(/\\([fv])/g, (_m, c: string) => (c === "f" ? "\f" : "\v")));
+  // One pass, as dash's conv_escape: \0 takes up to 3 more octal digits, \1-\7 up to 3 in all.
+  const named: Record<string, string> = { a: "\x07", b: "\b", e: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" };
+  text = text.replace(/\\(0[0-7]{0,3}|[1-7][0-7]{0,2}|.)/g, (whole, e: string) => {
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
+    return named[e] ?? whole;
+  });
   return newline ? text + "\n" : text;
 }
 
