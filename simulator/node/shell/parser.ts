@@ -38,12 +38,12 @@ class Parser {
       for (;;) {
         if (this.atEnd()) break;
         const end = this.src.indexOf("\n", this.pos);
-        if (end < 0) unterminated = true;
         const raw = this.src.slice(this.pos, end < 0 ? this.src.length : end);
         this.pos = end < 0 ? this.src.length : end + 1;
         const line = h.stripTabs ? raw.replace(/^\t+/, "") : raw;
         if (line === h.delimiter) break;
         lines.push(line);
+        unterminated = end < 0;
       }
       const body = lines.length > 0 ? lines.join("\n") + (unterminated && lines[lines.length - 1] !== "" ? "" : "\n") : "";
       h.redir.target = h.quoted ? [{ kind: "lit", text: body, quoted: true }] : new Parser(body).parseHeredocBody();
