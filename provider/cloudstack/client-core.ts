@@ -12,6 +12,7 @@ import { type CloudStackClientOptions, type ResolvedOptions, resolveOptions } fr
 import { MAX_PAGE_SIZE, collectPages } from "./paging";
 import { redactParams, secretValues } from "./redact";
 import { signRequest } from "./signing";
+import { checkSuccess } from "./success";
 import { retryAfterMs, retryDelay, sleep } from "./timing";
 
 export interface RequestOptions {
@@ -76,7 +77,10 @@ export class CloudStackApi {
     };
     const inner = await this.call(command, wire, context);
     const submit = command === "queryAsyncJobResult" ? undefined : AsyncSubmitSchema.safeParse(inner);
-    if (!submit?.success) return inner as T;
+    if (!submit?.success) {
+      checkSuccess(command, inner, context.secrets);
+      return inner as T;
+    }
 
     const { jobid, id: entityId } = submit.data;
     const jobDeadlineMs = opts.deadlineMs ?? this.options.asyncDeadlineMs;
@@ -103,6 +107,7 @@ export class CloudStackApi {
         }
       },
     });
+    checkSuccess(command, result, context.secrets, jobid);
     return result as T;
   }
 

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { CloudStackApi, type RequestOptions } from "./client-core";
 import type { CommandParams, ParamRecordList } from "./encoding";
-import { CloudStackError, CloudStackResponseError } from "./errors";
+import { CloudStackResponseError } from "./errors";
 import { listFrom } from "./paging";
 import {
   AsyncJobSchema,
@@ -240,14 +240,9 @@ export class CloudStackClient extends CloudStackApi {
     return this.parse(command, z.array(schema), items);
   }
 
-  /** A delete-style result. `success: false` is turned into an error so it cannot be ignored. */
+  /** A delete-style result; `request` has already turned `success: false` into a CloudStackError. */
   private async success(command: string, params: CommandParams, opts?: RequestOptions): Promise<SuccessResponse> {
-    const result = this.parse(command, SuccessSchema, await this.request(command, params, opts));
-    if (!result.success) {
-      const text = result.displaytext ?? result.details ?? "CloudStack reported success=false";
-      throw new CloudStackError(command, 200, 530, 0, text);
-    }
-    return result;
+    return this.parse(command, SuccessSchema, await this.request(command, params, opts));
   }
 
   private parse<S extends z.ZodType>(command: string, schema: S, value: unknown): z.output<S> {

@@ -27,3 +27,36 @@ export function httpMethodFor(command: string, wireParams: Readonly<Record<strin
   if (!isReadOnlyCommand(command)) return "POST";
   return POST_ONLY_PARAMS.some((name) => name in wireParams) ? "POST" : "GET";
 }
+
+/**
+ * Commands whose result is a `SuccessResponse` (`{success, displaytext}`), from
+ * reference/cloudstack-api.json (`responseObject: SuccessResponse`, `responseShape: success`; the
+ * classes under api/src/main/java/org/apache/cloudstack/api/command/ in apache/cloudstack).
+ * `deleteUserData` (DeleteUserDataCmd, 4.18) answers the same way. CloudStack can answer HTTP 200 with
+ * `success: false` (e.g. DeleteSSHKeyPairCmd passes on the service's boolean), so the client checks it.
+ * `registerCniConfiguration` is not here: it answers a `cniconfig` entity despite its annotation.
+ */
+const SUCCESS_COMMANDS: ReadonlySet<string> = new Set([
+  "addVirtualMachinesToKubernetesCluster",
+  "assignToLoadBalancerRule",
+  "createTags",
+  "deleteCniConfiguration",
+  "deleteFirewallRule",
+  "deleteIso",
+  "deleteKubernetesCluster",
+  "deleteKubernetesSupportedVersion",
+  "deleteLoadBalancerRule",
+  "deleteNetwork",
+  "deletePortForwardingRule",
+  "deleteSSHKeyPair",
+  "deleteTags",
+  "deleteUserData",
+  "disassociateIpAddress",
+  "expungeVirtualMachine",
+  "removeFromLoadBalancerRule",
+  "stopKubernetesCluster",
+]);
+
+export function returnsSuccess(command: string): boolean {
+  return SUCCESS_COMMANDS.has(command);
+}

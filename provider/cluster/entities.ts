@@ -1,126 +1,54 @@
-// zod schemas of the CloudStack entities the orchestration reads: only the fields we use are required,
-// the rest passes through. Numbers that CloudStack sends as strings in some responses are coerced.
+// The CloudStack entities the orchestration reads. The schemas are the client's own
+// (provider/cloudstack/schemas, the one set of entity schemas), so a phase and the typed client
+// coerce every field the same way; this module only adds the orchestration's names for them and
+// the parse helpers that name the command when CloudStack answered something unexpected.
 import { z } from "zod";
+import {
+  FirewallRuleSchema,
+  IsoSchema,
+  LoadBalancerRuleSchema,
+  NetworkOfferingSchema,
+  NetworkSchema,
+  NicSchema,
+  PortForwardingRuleSchema,
+  PublicIpAddressSchema,
+  ServiceOfferingSchema,
+  SshKeyPairSchema,
+  TagSchema,
+  TemplateSchema,
+  UserDataSchema,
+  VirtualMachineSchema,
+  type FirewallRule,
+  type Iso,
+  type LoadBalancerRule,
+  type Network,
+  type PortForwardingRule,
+  type PublicIpAddress,
+  type Tag,
+  type UserData,
+  type VirtualMachine,
+} from "../cloudstack/schemas";
 
-export const TagSchema = z.looseObject({
-  key: z.string(),
-  value: z.string().optional().default(""),
-  resourcetype: z.string().optional(),
-  resourceid: z.string().optional(),
-});
-export type Tag = z.infer<typeof TagSchema>;
-
-const tags = z.array(TagSchema).optional().default([]);
-
-export const NicSchema = z.looseObject({
-  id: z.string().optional(),
-  networkid: z.string().optional(),
-  ipaddress: z.string().optional(),
-  isdefault: z.boolean().optional(),
-});
-
-export const VmSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  displayname: z.string().optional(),
-  state: z.string(),
-  nic: z.array(NicSchema).optional().default([]),
-  isoid: z.string().optional(),
-  cpunumber: z.coerce.number().optional(),
-  memory: z.coerce.number().optional(),
-  tags,
-});
-export type Vm = z.infer<typeof VmSchema>;
-
-export const ServiceOfferingSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  cpunumber: z.coerce.number().optional(),
-  memory: z.coerce.number().optional(),
-  iscustomized: z.boolean().optional(),
-});
-
-export const TemplateSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  isready: z.boolean().optional(),
-  /** USER, BUILTIN, SYSTEM, ROUTING, PERHOST (CloudStack Storage.TemplateType). */
-  templatetype: z.string().optional(),
-  zoneid: z.string().optional(),
-});
-
-export const IsoSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  isready: z.boolean().optional(),
-  status: z.string().optional(),
-  zoneid: z.string().optional(),
-  tags,
-});
-export type Iso = z.infer<typeof IsoSchema>;
-
-export const NetworkSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  displaytext: z.string().optional(),
-  type: z.string().optional(),
-  state: z.string().optional(),
-  zoneid: z.string().optional(),
-  service: z.array(z.looseObject({ name: z.string() })).optional().default([]),
-  tags,
-});
-export type Network = z.infer<typeof NetworkSchema>;
-
-export const NetworkOfferingSchema = z.looseObject({ id: z.string(), name: z.string(), state: z.string().optional() });
-
-export const PublicIpSchema = z.looseObject({
-  id: z.string(),
-  ipaddress: z.string(),
-  issourcenat: z.boolean().optional(),
-  associatednetworkid: z.string().optional(),
-  state: z.string().optional(),
-  tags,
-});
-export type PublicIp = z.infer<typeof PublicIpSchema>;
-
-export const FirewallRuleSchema = z.looseObject({
-  id: z.string(),
-  protocol: z.string().optional(),
-  startport: z.coerce.number().optional(),
-  endport: z.coerce.number().optional(),
-  ipaddressid: z.string().optional(),
-  tags,
-});
-export type FirewallRule = z.infer<typeof FirewallRuleSchema>;
-
-export const PortForwardingRuleSchema = z.looseObject({
-  id: z.string(),
-  publicport: z.coerce.number(),
-  privateport: z.coerce.number().optional(),
-  virtualmachineid: z.string().optional(),
-  ipaddressid: z.string().optional(),
-  tags,
-});
-export type PortForwardingRule = z.infer<typeof PortForwardingRuleSchema>;
-
-export const LoadBalancerRuleSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  publicport: z.coerce.number().optional(),
-  publicipid: z.string().optional(),
-  tags,
-});
-export type LoadBalancerRule = z.infer<typeof LoadBalancerRuleSchema>;
-
-export const SshKeyPairSchema = z.looseObject({ name: z.string(), fingerprint: z.string().optional() });
-
-export const UserDataSchema = z.looseObject({
-  id: z.string(),
-  name: z.string(),
-  userdata: z.string().optional(),
-  params: z.string().optional(),
-});
-export type UserDataEntity = z.infer<typeof UserDataSchema>;
+export {
+  FirewallRuleSchema,
+  IsoSchema,
+  LoadBalancerRuleSchema,
+  NetworkOfferingSchema,
+  NetworkSchema,
+  NicSchema,
+  PortForwardingRuleSchema,
+  ServiceOfferingSchema,
+  SshKeyPairSchema,
+  TagSchema,
+  TemplateSchema,
+  UserDataSchema,
+};
+export type { FirewallRule, Iso, LoadBalancerRule, Network, PortForwardingRule, Tag };
+export const VmSchema = VirtualMachineSchema;
+export type Vm = VirtualMachine;
+export const PublicIpSchema = PublicIpAddressSchema;
+export type PublicIp = PublicIpAddress;
+export type UserDataEntity = UserData;
 
 /** Parses a list, naming the command in the error when CloudStack answered something unexpected. */
 export function parseList<T extends z.ZodType>(schema: T, items: unknown[], command: string): z.infer<T>[] {

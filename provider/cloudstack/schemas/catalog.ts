@@ -46,6 +46,8 @@ export const TemplateSchema = z.looseObject({
   name: z.string(),
   zoneid: z.string().optional(),
   isready: boolLike.optional(),
+  /** USER, BUILTIN, SYSTEM, ROUTING, PERHOST (CloudStack Storage.TemplateType). */
+  templatetype: z.string().optional(),
   hypervisor: z.string().optional(),
   ostypeid: z.string().optional(),
   arch: z.string().optional(),

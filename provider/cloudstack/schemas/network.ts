@@ -12,6 +12,9 @@ export const NetworkSchema = z.looseObject({
   cidr: z.string().optional(),
   gateway: z.string().optional(),
   vpcid: z.string().optional(),
+  displaytext: z.string().optional(),
+  /** The network's services (SourceNat, Firewall, PortForwarding, Lb, ...): validate reads them. */
+  service: z.array(z.looseObject({ name: z.string() })).optional().default([]),
   tags: tagsField,
 });
 export type Network = z.infer<typeof NetworkSchema>;

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { intLike, tagsField } from "./common";
+import { boolLike, intLike, tagsField } from "./common";
 
 export const NicSchema = z.looseObject({
   id: z.string(),
   networkid: z.string(),
   ipaddress: z.string().optional(),
-  isdefault: z.boolean().optional(),
+  isdefault: boolLike.optional(),
   macaddress: z.string().optional(),
 });
 export type Nic = z.infer<typeof NicSchema>;
@@ -23,7 +23,7 @@ export const VirtualMachineSchema = z.looseObject({
   isoid: z.string().optional(),
   keypairs: z.string().optional(),
   userdataid: z.string().optional(),
-  nic: z.array(NicSchema).optional(),
+  nic: z.array(NicSchema).optional().default([]),
   tags: tagsField,
   created: z.string().optional(),
 });

@@ -233,7 +233,11 @@ export class CloudInit {
 
   /** bootcmd / runcmd: entries run in order in one shell (variables carry), each line audited. */
   private async runCommands(module: string, cmds: Command[], signal: AbortSignal): Promise<void> {
-    const state: ShellState = newState({ user: "root", home: "/root", cwd: "/" });
+    // Real cloud-init runs these with /bin/sh, i.e. dash on Debian and Ubuntu: runcmd as a script
+    // util.shellify() starts with `#!/bin/sh`, bootcmd as `/bin/sh <tmpfile>` (cloudinit/config/
+    // cc_runcmd.py, cc_bootcmd.py in canonical/cloud-init).
+    const state: ShellState = newState({ user: "root", home: "/root", cwd: "/", arg0: "sh" });
+    state.dialect = "dash";
     let last = 0;
     for (const cmd of cmds) {
       const line = commandLine(cmd);

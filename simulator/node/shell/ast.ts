@@ -8,7 +8,12 @@ export type Segment =
   /** ${#NAME} */
   | { kind: "length"; name: string; quoted: boolean }
   /** $(...) or `...`: the raw source, parsed when it runs. */
-  | { kind: "sub"; source: string; quoted: boolean };
+  | { kind: "sub"; source: string; quoted: boolean }
+  /**
+   * $'...' (ANSI-C quoting): bash decodes the escapes; dash 0.5.12 has no such quoting and reads `$`
+   * followed by a single-quoted string. `raw` is the text between the quotes.
+   */
+  | { kind: "ansic"; raw: string; quoted: true };
 
 export type Word = Segment[];
 
@@ -102,6 +107,7 @@ export function wordText(word: Word): string {
       if (s.kind === "lit") return s.text;
       if (s.kind === "var") return "$" + (s.name.length > 1 || s.op ? `{${s.name}${s.op ? (s.op.colon ? ":" : "") + s.op.op + "..." : ""}}` : s.name);
       if (s.kind === "length") return `\${#${s.name}}`;
+      if (s.kind === "ansic") return `$'${s.raw}'`;
       return `$(${s.source})`;
     })
     .join("");

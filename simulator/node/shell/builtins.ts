@@ -2,13 +2,26 @@
 // bash also runs without a PATH lookup.
 import { allowed, resolvePath } from "../access";
 import { evaluateTest } from "../tools/testExpr";
-import { echoOutput } from "../tools/echo";
+import { dashEchoOutput, echoOutput } from "../tools/echo";
 import type { Builtin } from "./interpreter";
-import { applySetOptions } from "./state";
+import { applySetOptions, dialectStatus } from "./state";
 import { ExitSignal, LoopSignal, ReturnSignal } from "./streams";
 
 const say = (ctx: Parameters<Builtin>[1], text: string): void => ctx.streams.out(Buffer.from(text));
 const complain = (ctx: Parameters<Builtin>[1], text: string): void => ctx.streams.err(Buffer.from(text));
+
+/** cd that fails: status 1 in bash, 2 in dash ("can't cd to"). */
+const cdFailed = (ctx: Parameters<Builtin>[1]): number => dialectStatus(ctx.state, { bash: 1, dash: 2 });
+
+/**
+ * A special builtin's error (shift, `.`): bash reports it and goes on with status 1; dash, as POSIX
+ * requires of a non-interactive shell (XCU 2.8.1), exits with 2.
+ */
+function specialBuiltinError(ctx: Parameters<Builtin>[1], message: string): number {
+  complain(ctx, message);
+  if (ctx.state.dialect === "dash") throw new ExitSignal(2);
+  return 1;
+}
 
 const cd: Builtin = async (argv, ctx) => {
   const fs = ctx.interp.machine.fs;
@@ -17,15 +30,15 @@ const cd: Builtin = async (argv, ctx) => {
   const st = fs.stat(abs);
   if (!st) {
     complain(ctx, `bash: cd: ${target}: No such file or directory\n`);
-    return 1;
+    return cdFailed(ctx);
   }
   if (st.type !== "dir") {
     complain(ctx, `bash: cd: ${target}: Not a directory\n`);
-    return 1;
+    return cdFailed(ctx);
   }
   if (!allowed(fs, abs, ctx.state.user, "x")) {
     complain(ctx, `bash: cd: ${target}: Permission denied\n`);
-    return 1;
+    return cdFailed(ctx);
   }
   ctx.state.vars.set("OLDPWD", ctx.state.cwd);
   ctx.state.cwd = abs;
@@ -59,7 +72,8 @@ const unset: Builtin = async (argv, ctx) => {
 
 const exit: Builtin = async (argv, ctx) => {
   const code = argv[1] === undefined ? ctx.state.status : Number(argv[1]);
-  if (!Number.isInteger(code)) {
+  // dash takes only unsigned numbers ("Illegal number: -1", status 2); bash masks -1 to 255.
+  if (!Number.isInteger(code) || (ctx.state.dialect === "dash" && !/^\d+$/.test(argv[1] ?? "0"))) {
     complain(ctx, `bash: exit: ${argv[1]}: numeric argument required\n`);
     throw new ExitSignal(2);
   }
@@ -81,7 +95,7 @@ const set: Builtin = async (argv, ctx) => {
 
 const shift: Builtin = async (argv, ctx) => {
   const n = argv[1] === undefined ? 1 : Number(argv[1]);
-  if (!Number.isInteger(n) || n < 0 || n > ctx.state.args.length) return 1;
+  if (!Number.isInteger(n) || n < 0 || n > ctx.state.args.length) return specialBuiltinError(ctx, `${ctx.state.arg0}: shift: can't shift that many\n`);
   ctx.state.args = ctx.state.args.slice(n);
   return 0;
 };
@@ -101,7 +115,7 @@ export const testBuiltin: Builtin = async (argv, ctx) => {
 };
 
 const echo: Builtin = async (argv, ctx) => {
-  say(ctx, echoOutput(argv.slice(1)));
+  say(ctx, ctx.state.dialect === "dash" ? dashEchoOutput(argv.slice(1)) : echoOutput(argv.slice(1)));
   return 0;
 };
 
@@ -113,10 +127,7 @@ const source: Builtin = async (argv, ctx) => {
   const fs = ctx.interp.machine.fs;
   const abs = resolvePath(ctx.state.cwd, argv[1]);
   const content = fs.read(abs);
-  if (content === undefined) {
-    complain(ctx, `bash: ${argv[1]}: No such file or directory\n`);
-    return 1;
-  }
+  if (content === undefined) return specialBuiltinError(ctx, `${ctx.state.arg0}: ${argv[1]}: No such file or directory\n`);
   // Sourcing runs in the current shell: variables and options it sets stay.
   const saved = ctx.state.args;
   if (argv.length > 2) ctx.state.args = argv.slice(2);

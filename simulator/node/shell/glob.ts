@@ -40,7 +40,7 @@ function segmentRegex(segment: string): RegExp {
 }
 
 /** Matches of `pattern` (absolute or relative to cwd); empty when nothing matches. */
-export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
+export function expandGlob(fs: NodeFs, cwd: string, pattern: string, opts: { dots?: boolean } = {}): string[] {
   const absolute = pattern.startsWith("/");
   const segs = pattern.split("/").filter((s) => s !== "");
   let current: string[] = [absolute ? "/" : ""];
@@ -49,12 +49,13 @@ export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
     for (const base of current) {
       const dirPath = base === "" ? cwd : base;
       if (!hasGlob(seg)) {
-        const candidate = joinRel(base, seg);
+        const candidate = joinRel(base, seg.replace(/\\(.)/g, "$1"));
         if (fs.exists(resolveAgainst(cwd, candidate))) next.push(candidate);
         continue;
       }
       const re = segmentRegex(seg);
-      for (const name of fs.list(dirPath) ?? []) {
+      const names = fs.list(dirPath) ?? [];
+      for (const name of opts.dots && seg.startsWith(".") ? [".", "..", ...names] : names) {
         if (name.startsWith(".") && !seg.startsWith(".")) continue;
         if (re.test(name)) next.push(joinRel(base, name));
       }
@@ -62,6 +63,8 @@ export function expandGlob(fs: NodeFs, cwd: string, pattern: string): string[] {
     current = next;
     if (current.length === 0) return [];
   }
+  // A trailing `/` matches directories only, and stays in the result (`*/` lists subdirectories).
+  if (pattern.endsWith("/")) return current.filter((p) => fs.stat(resolveAgainst(cwd, p))?.type === "dir").map((p) => `${p}/`).sort();
   return current.sort();
 }
 

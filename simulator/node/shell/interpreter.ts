@@ -7,7 +7,7 @@ import { FsError, errnoText } from "../fs";
 import { type AndOrList, type Command, type CompoundCommand, type Pipeline, type Redirection, type Script, type SimpleCommand, type Word, isCompound } from "./ast";
 import { expandGlob, hasGlob, shellPatternRegex } from "./glob";
 import { ShellSyntaxError, parseScript } from "./parser";
-import { type ShellState, childState, exportedEnv } from "./state";
+import { type ShellState, childState, dialectStatus, exportedEnv } from "./state";
 import { Collector, ExitSignal, LoopSignal, ReturnSignal, type Sink, StdinSource, type Streams, toBuffer } from "./streams";
 
 /** What a command found on disk resolves to. */
@@ -87,23 +87,40 @@ export class Interpreter {
       if (streams.signal.aborted) throw new ExitSignal(130);
       const { status, checked } = await this.runAndOr(item, state, streams);
       state.status = status;
-      if (state.errexit && status !== 0 && !checked) throw new ExitSignal(status);
+      if (state.errexit && !state.errexitIgnored && status !== 0 && !checked) throw new ExitSignal(status);
     }
     return state.status;
   }
 
   /** `checked`: the status came from a position set -e ignores (left of && / ||, or negated). */
   private async runAndOr(list: AndOrList, state: ShellState, streams: Streams): Promise<{ status: number; checked: boolean }> {
-    let status = await this.runPipeline(list.first, state, streams);
+    // set -e is ignored for every command of an AND-OR list but the last, and under `!`, including
+    // everything those commands run (POSIX XCU 2.14 `set -e`; dash and bash agree).
+    const run = (p: Pipeline, checked: boolean): Promise<number> => (checked ? this.errexitIgnored(state, () => this.runPipeline(p, state, streams)) : this.runPipeline(p, state, streams));
     let checked = list.first.negate || list.rest.length > 0;
+    let status = await run(list.first, checked);
+    let last = list.first;
     for (let i = 0; i < list.rest.length; i++) {
       const { op, pipeline } = list.rest[i];
       state.status = status;
       if ((op === "&&" && status !== 0) || (op === "||" && status === 0)) continue;
-      status = await this.runPipeline(pipeline, state, streams);
       checked = pipeline.negate || i < list.rest.length - 1;
+      last = pipeline;
+      status = await run(pipeline, checked);
     }
+    // A lone compound command applied set -e to its own commands already; its status may come from
+    // one where set -e is ignored (`if c; then ! true; fi`), and then the shell goes on (dash, bash).
+    if (last.commands.length === 1 && isCompound(last.commands[0])) checked = true;
     return { status, checked };
+  }
+
+  private async errexitIgnored<T>(state: ShellState, fn: () => Promise<T>): Promise<T> {
+    state.errexitIgnored = (state.errexitIgnored ?? 0) + 1;
+    try {
+      return await fn();
+    } finally {
+      state.errexitIgnored = (state.errexitIgnored ?? 1) - 1;
+    }
   }
 
   private async runPipeline(p: Pipeline, state: ShellState, streams: Streams): Promise<number> {
@@ -113,7 +130,9 @@ export class Interpreter {
       const last = i === p.commands.length - 1;
       const collector = new Collector();
       const out: Sink = last ? streams.out : collector.sink;
-      statuses.push(await this.runCommand(p.commands[i], state, { ...streams, stdin, out }, p.commands.length > 1));
+      const stage = this.runCommand(p.commands[i], state, { ...streams, stdin, out }, p.commands.length > 1);
+      // Each stage of a real pipeline is a subshell: its `exit` (or set -e) ends the stage, not the shell.
+      statuses.push(p.commands.length > 1 ? await stage.catch((e: unknown) => exitCodeOf(e)) : await stage);
       if (!last) stdin = new StdinSource(collector.buffer());
     }
     let status = statuses[statuses.length - 1];
@@ -133,13 +152,7 @@ export class Interpreter {
 
   /** A condition list: set -e does not apply inside it (as in bash). */
   private async runCondition(script: Script, state: ShellState, streams: Streams): Promise<number> {
-    const saved = state.errexit;
-    state.errexit = false;
-    try {
-      return await this.runScript(script, state, streams);
-    } finally {
-      state.errexit = saved;
-    }
+    return this.errexitIgnored(state, () => this.runScript(script, state, streams));
   }
 
   private async runCompound(cmd: CompoundCommand, state: ShellState, streams: Streams): Promise<number> {
@@ -152,7 +165,7 @@ export class Interpreter {
       const value = (await this.expandWord(cmd.word, state, streams, false)).join("");
       for (const item of cmd.items) {
         for (const p of item.patterns) {
-          const pattern = (await this.expandWord(p, state, streams, false)).join("");
+          const pattern = await this.expandPattern(p, state, streams);
           if (casePattern(pattern).test(value)) return this.runScript(item.body, state, streams);
         }
       }
@@ -199,6 +212,9 @@ export class Interpreter {
   }
 
   private async runSimple(cmd: SimpleCommand, state: ShellState, streams: Streams, inPipeline: boolean): Promise<number> {
+    // Per state (not per interpreter: sessions run concurrently), so a name-less command knows whether
+    // its own expansions ran a command substitution.
+    state.lastSubstitutionStatus = undefined;
     const argv: string[] = [];
     for (const w of cmd.words) argv.push(...(await this.expandWord(w, state, streams)));
     const assignments: Record<string, string> = {};
@@ -209,7 +225,9 @@ export class Interpreter {
 
     if (argv.length === 0) {
       for (const [k, v] of Object.entries(assignments)) state.vars.set(k, v);
-      return 0;
+      // POSIX XCU 2.9.1: with no command name, the status is the last command substitution's, else 0
+      // (`r=$(exit 3); echo $?` prints 3 in dash and bash).
+      return state.lastSubstitutionStatus ?? 0;
     }
     if (state.xtrace) io.err(Buffer.from(`+ ${argv.join(" ")}\n`));
     const env = exportedEnv(state, assignments);
@@ -294,6 +312,8 @@ export class Interpreter {
       return 126;
     }
     const child = childState(ctx.state, { env: ctx.env, arg0, args });
+    // `#!/bin/sh` is dash on Debian and Ubuntu; `#!/bin/bash` (and `bash file`) is bash.
+    child.dialect = /^#!\s*\S*\/(sh|dash)\b/.test(content.subarray(0, 100).toString("utf8")) ? "dash" : "bash";
     child.errexit = opts.errexit ?? false;
     child.xtrace = opts.xtrace ?? false;
     return this.runSource(content.toString("utf8"), child, ctx.streams);
@@ -366,9 +386,9 @@ export class Interpreter {
         }
         const abs = resolvePath(state.cwd, target);
         const st = fs.stat(abs);
-        if (!st) return this.redirError(streams, target, "No such file or directory");
-        if (st.type === "dir") return this.redirError(streams, target, "Is a directory");
-        if (!allowed(fs, abs, state.user, "r")) return this.redirError(streams, target, "Permission denied");
+        if (!st) return this.redirError(state, streams, target, "No such file or directory");
+        if (st.type === "dir") return this.redirError(state, streams, target, "Is a directory");
+        if (!allowed(fs, abs, state.user, "r")) return this.redirError(state, streams, target, "Permission denied");
         stdin = new StdinSource(fs.read(abs) ?? Buffer.alloc(0));
         continue;
       }
@@ -389,46 +409,64 @@ export class Interpreter {
     const fs = this.machine.fs;
     const abs = resolvePath(state.cwd, target);
     const st = fs.stat(abs);
-    if (st?.type === "dir") return this.redirError(streams, target, "Is a directory");
+    if (st?.type === "dir") return this.redirError(state, streams, target, "Is a directory");
     const parent = fs.stat(abs.slice(0, abs.lastIndexOf("/")) || "/");
-    if (!st && !parent) return this.redirError(streams, target, "No such file or directory");
-    if (!mayWriteFile(fs, abs, state.user)) return this.redirError(streams, target, "Permission denied");
+    if (!st && !parent) return this.redirError(state, streams, target, "No such file or directory");
+    if (!mayWriteFile(fs, abs, state.user)) return this.redirError(state, streams, target, "Permission denied");
     try {
       if (!st) fs.write(abs, "", { mode: 0o644, owner: state.user, group: state.user === "root" ? "root" : state.user });
       else if (!append) fs.write(abs, "");
     } catch (e) {
-      if (e instanceof FsError) return this.redirError(streams, target, errnoText(e.code));
+      if (e instanceof FsError) return this.redirError(state, streams, target, errnoText(e.code));
       throw e;
     }
     return (data) => fs.append(abs, data);
   }
 
-  private redirError(streams: Streams, target: string, why: string): number {
-    streams.err(Buffer.from(`bash: ${target}: ${why}\n`));
-    return 1;
+  /** A redirection that cannot be opened fails the command: 1 in bash, 2 in dash (`cannot open`). */
+  private redirError(state: ShellState, streams: Streams, target: string, why: string): number {
+    streams.err(Buffer.from(`${state.arg0}: ${target}: ${why}\n`));
+    return dialectStatus(state, { bash: 1, dash: 2 });
   }
 
-  /** Word expansion: parameters, command substitution, field splitting of unquoted results, globbing. */
+  /**
+   * Word expansion: parameters, command substitution, field splitting of unquoted results, globbing.
+   * Each field keeps a pattern beside its value in which quoted characters are backslash-escaped, so
+   * `"*"` stays literal while an unquoted expansion's `*` globs (POSIX XCU 2.6.6: pathname expansion
+   * applies to the fields, quoted characters match only themselves).
+   */
   async expandWord(word: Word, state: ShellState, streams: Streams, split = true): Promise<string[]> {
-    const fields: string[] = [];
+    const fields: { value: string; pattern: string; glob: boolean }[] = [];
     let current = "";
+    let pattern = "";
+    let glob = false;
     let hasField = false;
-    let globbable = false;
+    const endField = (): void => {
+      fields.push({ value: current, pattern, glob });
+      current = "";
+      pattern = "";
+      glob = false;
+      hasField = false;
+    };
+    const add = (text: string, quoted: boolean): void => {
+      current += text;
+      if (quoted || !split) pattern += escapeGlob(text);
+      else {
+        pattern += text.replace(/\\/g, "\\\\");
+        if (hasGlob(text)) glob = true;
+      }
+    };
     const pushSplit = (value: string): void => {
       if (!split) {
-        current += value;
+        add(value, true);
         hasField = hasField || value !== "";
         return;
       }
       const parts = value.split(/[ \t\n]+/);
       for (let i = 0; i < parts.length; i++) {
-        if (i > 0) {
-          if (hasField) fields.push(current);
-          current = "";
-          hasField = false;
-        }
+        if (i > 0 && hasField) endField();
         if (parts[i] !== "") {
-          current += parts[i];
+          add(parts[i], false);
           hasField = true;
         }
       }
@@ -437,22 +475,24 @@ export class Interpreter {
       const seg = word[idx];
       if (seg.kind === "lit") {
         let text = seg.text;
-        if (!seg.quoted && idx === 0 && (text === "~" || text.startsWith("~/"))) text = (state.vars.get("HOME") ?? "/root") + text.slice(1);
-        if (!seg.quoted && hasGlob(text)) globbable = true;
-        current += text;
+        // Tilde prefix: `~` up to the first unquoted `/`, none of it quoted (POSIX XCU 2.6.1): `~""` stays.
+        if (!seg.quoted && idx === 0 && ((text === "~" && word.length === 1) || text.startsWith("~/"))) text = (state.vars.get("HOME") ?? "/root") + text.slice(1);
+        add(text, seg.quoted);
         hasField = hasField || seg.quoted || text !== "";
         continue;
       }
-      if (seg.kind === "var" && (seg.name === "@" || seg.name === "*") && seg.quoted && seg.name === "@") {
+      if (seg.kind === "var" && seg.name === "@" && seg.quoted) {
         // "$@": one field per positional parameter.
         state.args.forEach((a, i) => {
-          current += a;
-          if (i < state.args.length - 1) {
-            fields.push(current);
-            current = "";
-          }
+          add(a, true);
           hasField = true;
+          if (i < state.args.length - 1) endField();
         });
+        continue;
+      }
+      if (seg.kind === "ansic") {
+        add(state.dialect === "dash" ? `$${seg.raw}` : ansiC(seg.raw), true);
+        hasField = true;
         continue;
       }
       const value =
@@ -462,19 +502,37 @@ export class Interpreter {
             ? String((await this.lookupVar({ kind: "var", name: seg.name, quoted: true }, state, streams)).length)
             : await this.commandSubstitution(seg.source, state, streams);
       if (seg.quoted) {
-        current += value;
+        add(value, true);
         hasField = true;
       } else pushSplit(value);
     }
-    if (hasField) fields.push(current);
-    if (!globbable || !split) return fields;
+    if (hasField) endField();
+    if (!split) return fields.map((f) => f.value);
     const out: string[] = [];
     for (const f of fields) {
-      const matches = hasGlob(f) ? expandGlob(this.machine.fs, state.cwd, f) : [];
+      // dash lets `.*` match `.` and `..`; bash 5.2 skips them (its globskipdots option, on by default).
+      const matches = f.glob ? expandGlob(this.machine.fs, state.cwd, f.pattern, { dots: state.dialect === "dash" }) : [];
       if (matches.length > 0) out.push(...matches);
-      else out.push(f);
+      else out.push(f.value);
     }
     return out;
+  }
+
+  /**
+   * A word as a pattern (case items, ${x#pattern}): unquoted characters and unquoted expansions keep
+   * their glob meaning, quoted ones are escaped so they match only themselves (POSIX XCU 2.13.1).
+   */
+  async expandPattern(word: Word, state: ShellState, streams: Streams): Promise<string> {
+    let pattern = "";
+    for (const seg of word) {
+      if (seg.kind === "lit") {
+        pattern += seg.quoted ? escapeGlob(seg.text) : seg.text;
+        continue;
+      }
+      const value = (await this.expandWord([seg], state, streams, false)).join("");
+      pattern += seg.quoted ? escapeGlob(value) : value;
+    }
+    return pattern;
   }
 
   private async lookupVar(seg: Extract<Word[number], { kind: "var" }>, state: ShellState, streams: Streams): Promise<string> {
@@ -508,13 +566,14 @@ export class Interpreter {
           if (unset) {
             const msg = await arg();
             streams.err(Buffer.from(`${state.arg0}: ${n}: ${msg === "" ? "parameter null or not set" : msg}\n`));
-            throw new ExitSignal(1);
+            // A non-interactive shell exits: bash with 127, dash with 2 (both measured, Debian 12).
+            throw new ExitSignal(dialectStatus(state, { bash: 127, dash: 2 }));
           }
           break;
         case "+":
           return unset ? "" : arg();
         default: {
-          const pattern = await arg();
+          const pattern = await this.expandPattern(op.word, state, streams);
           return stripPattern(value ?? "", pattern, op.op);
         }
       }
@@ -522,7 +581,7 @@ export class Interpreter {
     if (value === undefined) {
       if (state.nounset) {
         streams.err(Buffer.from(`${state.arg0}: ${n}: unbound variable\n`));
-        throw new ExitSignal(1);
+        throw new ExitSignal(dialectStatus(state, { bash: 127, dash: 2 }));
       }
       return "";
     }
@@ -531,11 +590,42 @@ export class Interpreter {
 
   private async commandSubstitution(source: string, state: ShellState, streams: Streams): Promise<string> {
     const sub: ShellState = { ...state, vars: new Map(state.vars), exported: new Set(state.exported), args: [...state.args] };
+    // bash (not in POSIX mode) clears -e in command substitutions; dash keeps it (bash manual, "The Set
+    // Builtin" -e and `inherit_errexit`; dash measured).
+    if (state.dialect !== "dash") sub.errexit = false;
     const collector = new Collector();
     const status = await this.runSource(source, sub, { ...streams, out: collector.sink });
-    state.status = status;
-    return collector.text().replace(/\n+$/, "");
+    state.lastSubstitutionStatus = status;
+    // bash updates $? as soon as a substitution ends (`false; echo "$(true)" $?` prints 0); dash keeps the
+    // last command's status until the command runs (prints 1). Both measured on Debian 12.
+    if (state.dialect !== "dash") state.status = status;
+    // Shell variables cannot hold NUL: bash drops them with a warning, dash silently.
+    return collector.text().replace(/\0/g, "").replace(/\n+$/, "");
   }
+}
+
+/** bash's ANSI-C escapes in $'...' (bash manual, "ANSI-C Quoting"). */
+function ansiC(raw: string): string {
+  const simple: Record<string, string> = { a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\", "'": "'", '"': '"', "?": "?" };
+  return raw.replace(/\\(x[0-9a-fA-F]{1,2}|u[0-9a-fA-F]{1,4}|U[0-9a-fA-F]{1,8}|[0-7]{1,3}|c.|.)/g, (whole, e: string) => {
+    if (e in simple) return simple[e];
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
+    if (e[0] === "x") return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e[0] === "u" || e[0] === "U") return String.fromCodePoint(parseInt(e.slice(1), 16));
+    if (e[0] === "c" && e.length === 2) return String.fromCharCode(e.charCodeAt(1) & 0x1f);
+    return whole;
+  });
+}
+
+/** The status an ExitSignal carries; anything else is rethrown. */
+function exitCodeOf(e: unknown): number {
+  if (e instanceof ExitSignal) return e.code;
+  throw e;
+}
+
+/** `text` with the glob characters and backslashes escaped: it then matches only itself. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\\]/g, "\\$&");
 }
 
 /** A case / parameter pattern (*, ?, [...]) as an anchored regular expression over the whole string. */

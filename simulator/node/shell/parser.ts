@@ -23,6 +23,8 @@ class Parser {
   private pos = 0;
   /** Here-documents whose bodies start after the current line. */
   private pendingHeredocs: { redir: Redirection; delimiter: string; quoted: boolean; stripTabs: boolean }[] = [];
+  /** How many $( ) bodies enclose the cursor: there a `)` ends the command list. */
+  private substitutionDepth = 0;
   constructor(private readonly src: string) {}
 
   /** Consume a newline; here-document bodies announced on the line that ends here follow it. */
@@ -30,6 +32,9 @@ class Parser {
     this.pos++;
     for (const h of this.pendingHeredocs.splice(0)) {
       const lines: string[] = [];
+      // At end of file without the delimiter the body ends there (bash warns, dash is silent), and
+      // without a final newline if the file has none.
+      let unterminated = false;
       for (;;) {
         if (this.atEnd()) break;
         const end = this.src.indexOf("\n", this.pos);
@@ -38,8 +43,9 @@ class Parser {
         const line = h.stripTabs ? raw.replace(/^\t+/, "") : raw;
         if (line === h.delimiter) break;
         lines.push(line);
+        unterminated = end < 0;
       }
-      const body = lines.length > 0 ? lines.join("\n") + "\n" : "";
+      const body = lines.length > 0 ? lines.join("\n") + (unterminated && lines[lines.length - 1] !== "" ? "" : "\n") : "";
       h.redir.target = h.quoted ? [{ kind: "lit", text: body, quoted: true }] : new Parser(body).parseHeredocBody();
     }
   }
@@ -133,6 +139,7 @@ class Parser {
     for (;;) {
       this.skipSeparators();
       if (terminators.has(";;") && this.src.startsWith(";;", this.pos)) return items;
+      if (terminators.has(")") && this.peek() === ")") return items;
       if (this.atEnd()) {
         if (terminators.size > 0) throw new ShellSyntaxError(`syntax error: unexpected end of file (expected ${[...terminators].map((t) => `\`${t}'`).join(" or ")})`);
         return items;
@@ -332,6 +339,7 @@ class Parser {
         this.skipComment();
         break;
       }
+      if (c === ")" && this.substitutionDepth > 0) break;
       if (c === "(" || c === ")") throw new ShellSyntaxError(`unsupported shell syntax \`${c}' (no subshells in the simulator's shell)`);
       const redir = this.tryRedirection();
       if (redir) {
@@ -433,6 +441,13 @@ class Parser {
         const n = this.peek(1);
         this.pos += 2;
         if (n !== "\n") lit(n, true);
+      } else if (c === "$" && this.peek(1) === "'") {
+        // bash's $'...': a backslash escapes the closing quote (bash manual, "ANSI-C Quoting").
+        let end = this.pos + 2;
+        while (end < this.src.length && this.src[end] !== "'") end += this.src[end] === "\\" ? 2 : 1;
+        if (end >= this.src.length) throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
+        segs.push({ kind: "ansic", raw: this.src.slice(this.pos + 2, end), quoted: true });
+        this.pos = end + 1;
       } else if (c === "$") {
         segs.push(this.parseDollar(false) ?? { kind: "lit", text: "$", quoted: false });
       } else if (c === "`") {
@@ -572,32 +587,16 @@ class Parser {
   }
 
   private readParenthesized(): string {
-    // At "(": find the matching ")" while respecting quotes.
+    // At "(": the body is read as a complete script up to the `)` that ends it (POSIX XCU 2.6.3), so a
+    // `)` in a case pattern, in quotes or after a backslash does not end it. It is parsed again when run.
     const start = this.pos + 1;
-    let depth = 0;
-    while (!this.atEnd()) {
-      const ch = this.peek();
-      if (ch === "'") {
-        const end = this.src.indexOf("'", this.pos + 1);
-        if (end < 0) break;
-        this.pos = end + 1;
-        continue;
-      }
-      if (ch === '"') {
-        this.pos++;
-        while (!this.atEnd() && this.peek() !== '"') this.pos += this.peek() === "\\" ? 2 : 1;
-        this.pos++;
-        continue;
-      }
-      if (ch === "(") depth++;
-      if (ch === ")" && --depth === 0) {
-        const body = this.src.slice(start, this.pos);
-        this.pos++;
-        return body;
-      }
-      this.pos++;
-    }
-    throw new ShellSyntaxError("unexpected EOF while looking for matching `)'");
+    const inner = new Parser(this.src);
+    inner.pos = start;
+    inner.substitutionDepth = this.substitutionDepth + 1;
+    inner.parseList(new Set([")"]), true);
+    if (inner.peek() !== ")") throw new ShellSyntaxError("unexpected EOF while looking for matching `)'");
+    this.pos = inner.pos + 1;
+    return this.src.slice(start, inner.pos);
   }
 }
 

@@ -129,6 +129,8 @@ const shell: Builtin = async (argv, ctx) => {
   }
   const child = childState(ctx.state, { env: ctx.env, arg0, args });
   Object.assign(child, opts);
+  // Debian's /bin/sh is dash (the dash package's /bin/sh link); bash is bash.
+  child.dialect = name === "bash" ? "bash" : "dash";
   return ctx.interp.runSource(source, child, ctx.streams);
 };
 

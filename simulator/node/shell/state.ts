@@ -13,6 +13,18 @@ export interface ShellState {
   user: string;
   status: number;
   errexit: boolean;
+  /**
+   * Which shell this is: bash (login shell of the users, so SSH commands) or dash (Debian's /bin/sh, so
+   * `sh -c`, `#!/bin/sh` scripts and cloud-init's commands). They differ in exit statuses and echo.
+   */
+  dialect?: "bash" | "dash";
+  /**
+   * Depth of contexts where `set -e` is ignored: conditions, non-last commands of && / ||, `!`. A
+   * separate count, so a `set -e` run there takes effect once the context ends (POSIX XCU `set -e`).
+   */
+  errexitIgnored?: number;
+  /** Status of the last command substitution (a command with no name takes it, POSIX XCU 2.9.1). */
+  lastSubstitutionStatus?: number;
   nounset: boolean;
   pipefail: boolean;
   xtrace: boolean;
@@ -129,4 +141,9 @@ export function applySetOptions(state: ShellState, args: string[]): string | und
     }
   }
   return undefined;
+}
+
+/** The status of an error that bash and dash report with different codes. */
+export function dialectStatus(state: ShellState, codes: { bash: number; dash: number }): number {
+  return state.dialect === "dash" ? codes.dash : codes.bash;
 }

@@ -17,6 +17,32 @@ export function echoOutput(args: string[]): string {
   return newline ? text + "\n" : text;
 }
 
+/**
+ * dash's builtin echo (src/bltin/printf.c, echocmd): only `-n` is an option, and backslash escapes are
+ * always interpreted; `\c` ends the output (no newline either).
+ */
+export function dashEchoOutput(args: string[]): string {
+  let newline = true;
+  let rest = args;
+  if (rest[0] === "-n") {
+    newline = false;
+    rest = rest.slice(1);
+  }
+  let text = rest.join(" ");
+  const stop = text.indexOf("\\c");
+  if (stop >= 0) {
+    text = text.slice(0, stop);
+    newline = false;
+  }
+  // One pass, as dash's conv_escape: \0 takes up to 3 more octal digits, \1-\7 up to 3 in all.
+  const named: Record<string, string> = { a: "\x07", b: "\b", e: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", "\\": "\\" };
+  text = text.replace(/\\(0[0-7]{0,3}|[1-7][0-7]{0,2}|.)/g, (whole, e: string) => {
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8) & 0xff);
+    return named[e] ?? whole;
+  });
+  return newline ? text + "\n" : text;
+}
+
 /** Backslash escapes of echo -e and printf's format. */
 export function unescape(text: string): string {
   return text.replace(/\\(0[0-7]{0,3}|x[0-9a-fA-F]{1,2}|.)/g, (_m, e: string) => {

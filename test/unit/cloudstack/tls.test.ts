@@ -63,7 +63,7 @@ describe("TLS", () => {
   });
 
   it("trusts the server with caBundle", async () => {
-    await expect(client({ caBundle: tls.cert }).listZones()).resolves.toEqual([{ id: "z", name: "zone" }]);
+    await expect(client({ caBundle: tls.cert }).listZones()).resolves.toEqual([{ id: "z", name: "zone", tags: [] }]);
   });
 
   it("connects to an untrusted server only with insecure: true", async () => {

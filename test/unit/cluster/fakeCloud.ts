@@ -129,7 +129,7 @@ export class FakeCloud implements CloudApi {
       case "listVirtualMachines":
         return this.filterTags("UserVm", byId(this.vms).filter((v) => !params.name || v.name.includes(params.name)).filter((v) => !params.networkid || v.networkid === params.networkid), params).map((e) => this.withTags("UserVm", e));
       case "deployVirtualMachine": {
-        const vm = { id: randomUUID(), name: params.name, state: "Running", networkid: params.networkids?.[0], nic: [{ networkid: params.networkids?.[0], ipaddress: `10.1.1.${this.nextIp++}`, isdefault: true }], cpunumber: 2, memory: 2048, userdata: params.userdata };
+        const vm = { id: randomUUID(), name: params.name, state: "Running", networkid: params.networkids?.[0], nic: [{ id: randomUUID(), networkid: params.networkids?.[0], ipaddress: `10.1.1.${this.nextIp++}`, isdefault: true }], cpunumber: 2, memory: 2048, userdata: params.userdata };
         this.vms.push(vm);
         return { virtualmachine: vm };
       }
@@ -169,7 +169,7 @@ export class FakeCloud implements CloudApi {
       case "listPortForwardingRules":
         return this.forwards.filter((r) => !params.ipaddressid || r.ipaddressid === params.ipaddressid).map((e) => this.withTags("PortForwardingRule", e));
       case "createPortForwardingRule": {
-        const r = { id: randomUUID(), ipaddressid: params.ipaddressid, publicport: String(params.publicport), privateport: String(params.privateport), virtualmachineid: params.virtualmachineid };
+        const r = { id: randomUUID(), ipaddressid: params.ipaddressid, protocol: params.protocol ?? "tcp", publicport: String(params.publicport), privateport: String(params.privateport), virtualmachineid: params.virtualmachineid };
         this.forwards.push(r);
         return { portforwardingrule: r };
       }
@@ -178,7 +178,7 @@ export class FakeCloud implements CloudApi {
       case "listLoadBalancerRules":
         return this.lbs.filter((r) => !params.publicipid || r.publicipid === params.publicipid).map((e) => this.withTags("LoadBalancer", e));
       case "createLoadBalancerRule": {
-        const r = { id: randomUUID(), name: params.name, publicipid: params.publicipid, publicport: String(params.publicport), members: [] as string[] };
+        const r = { id: randomUUID(), name: params.name, publicipid: params.publicipid, publicport: String(params.publicport), privateport: String(params.privateport), members: [] as string[] };
         this.lbs.push(r);
         return { loadbalancer: r };
       }

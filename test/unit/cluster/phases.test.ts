@@ -152,7 +152,7 @@ describe("VMs phase", () => {
 
   it("never duplicates: an untagged VM with our exact name is adopted, an Error VM is replaced", async () => {
     const { cloud, ctx } = await upToVms();
-    cloud.vms.push({ id: "orphan", name: "demo-0a1b2c-worker-1", state: "Running", nic: [{ networkid: ctx.state.networkId, ipaddress: "10.1.1.99" }] });
+    cloud.vms.push({ id: "orphan", name: "demo-0a1b2c-worker-1", state: "Running", nic: [{ id: "nic-orphan", networkid: ctx.state.networkId, ipaddress: "10.1.1.99" }] });
     cloud.vms.push({ id: "broken", name: "demo-0a1b2c-worker-2", state: "Error", nic: [] });
     cloud.vms.push({ id: "stranger", name: "demo-0a1b2c-worker-10-x", state: "Running", nic: [] });
     await vmsPhase(ctx);
