@@ -111,9 +111,11 @@ describe("shell differential: every command line the provider sends", () => {
         expect(compared(fromSim)).toEqual(compared(fromDash));
       }
       // The program at the end of the line received exactly the builder's argv (quoting round-trips).
-      const last = cmd.sh(command.argv.map(local)).startsWith("sudo") ? command.argv.map(local) : command.argv.map(local);
+      const last = command.argv.map(local);
       const simLog = (await box.sim(c)).argv;
-      const expected = command.command.startsWith("sudo ") ? logLine(["sudo", ...last]) : logLine(last);
+      // kubeadm and kubectl run as `sudo env PATH=<KUBE_PATH> <binary> …`: sudo's argv carries the prefix.
+      const withPath = command.command.startsWith(`sudo env PATH=${cmd.KUBE_PATH} `) ? ["env", `PATH=${cmd.KUBE_PATH}`] : [];
+      const expected = command.command.startsWith("sudo ") ? logLine(["sudo", ...withPath, ...last]) : logLine(last);
       if (!command.argv.includes("test")) expect(simLog).toContain(expected);
     });
   }
