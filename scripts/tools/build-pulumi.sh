@@ -12,7 +12,7 @@
 #
 # The language host github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 is NOT served
 # by the module proxy reachable here (every version, its version list and every commit pseudo-version
-# tried answer "403 This module version is not available"), see notes/pulumi-cli.md. The tests run
+# tried answer "403 This module version is not available"), see docs/worklog/pulumi-cli.md. The tests run
 # the program through `pulumi ... --client=<address>`, the engine's own entry point for a language
 # runtime that is already running (the one the Automation API uses for inline programs), served by
 # @pulumi/pulumi's LanguageServer (scripts/tools/pulumi-program-host.js). Set PULUMI_BUILD_LANGUAGE_HOST=1

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A language runtime for the real Pulumi CLI where the Go language host `pulumi-language-nodejs`
-// cannot be had (the Go module proxy here refuses that module: notes/pulumi-cli.md). It serves
+// cannot be had (the Go module proxy here refuses that module: docs/worklog/pulumi-cli.md). It serves
 // @pulumi/pulumi's own LanguageServer (the one the Automation API serves for inline programs) for the
 // Pulumi project in <projectDir>, and prints `127.0.0.1:<port>` on its first stdout line; the CLI is
 // then run as `pulumi <command> --client=127.0.0.1:<port>`, the engine's entry point for a language

@@ -3,7 +3,7 @@
 // `npm run demo` (scripts/demo/deployers.ts) and the real-engine system tests (test/system/pulumi-cli-*).
 //
 // The program runs through `pulumi-language-nodejs` when it is on PATH (a normal Pulumi install), else
-// through scripts/tools/pulumi-program-host.js and the CLI's `--client` flag (notes/pulumi-cli.md:
+// through scripts/tools/pulumi-program-host.js and the CLI's `--client` flag (docs/worklog/pulumi-cli.md:
 // the Go module proxy here does not serve the language host module).
 import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as fs from "fs";
