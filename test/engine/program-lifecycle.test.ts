@@ -36,7 +36,8 @@ describe("step rules (versions-program)", () => {
       expect(sorted(first)).toEqual(["first:create", "second:create", "third:create"]);
       const ids = first.outputs.ids?.value as Record<string, string>;
       const second = s.state().resources.find((r) => r.name === "second")!;
-      expect(second.dependencies).toEqual([first.steps[0]!.urn]);
+      // Steps finish in completion order (the three creates run concurrently): find "first" by name.
+      expect(second.dependencies).toEqual([first.steps.find((x) => x.urn.endsWith("::first"))!.urn]);
       // secretKey came from secret config: the engine keeps it secret (additionalSecretOutputs too).
       expect(second.secretOutputs).toEqual(expect.arrayContaining(["secretKey"]));
 
