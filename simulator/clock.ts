@@ -17,15 +17,16 @@ class ScaledClock implements SimClock {
         reject(abortError(signal));
         return;
       }
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(abortError(signal));
-      };
       const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
+        stopWatching();
         resolve();
       }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const stopWatching = signal
+        ? watchAbort(signal, () => {
+            clearTimeout(timer);
+            reject(abortError(signal));
+          })
+        : () => undefined;
     });
   }
 
@@ -33,6 +34,36 @@ class ScaledClock implements SimClock {
   now(): number {
     return Date.now();
   }
+}
+
+/**
+ * Many sleeps wait on one signal at once (every VM's power-on job sleeps on the simulator's shutdown
+ * signal), and one `abort` listener each makes Node warn (MaxListenersExceededWarning) from 11 on,
+ * although each is removed when its sleep ends. So each signal gets a single listener that wakes the
+ * set of current waiters; a waiter leaves the set when its sleep ends.
+ */
+const waiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+function watchAbort(signal: AbortSignal, onAbort: () => void): () => void {
+  let set = waiters.get(signal);
+  if (!set) {
+    const fresh = new Set<() => void>();
+    set = fresh;
+    waiters.set(signal, fresh);
+    signal.addEventListener(
+      "abort",
+      () => {
+        waiters.delete(signal);
+        for (const wake of [...fresh]) wake();
+      },
+      { once: true },
+    );
+  }
+  const current = set;
+  current.add(onAbort);
+  return () => {
+    current.delete(onAbort);
+  };
 }
 
 function abortError(signal: AbortSignal | undefined): Error {

@@ -42,13 +42,19 @@ const TRANSIENT_CODES = new Set([
 ]);
 
 /**
- * HTTP statuses worth retrying. CloudStack answers 429 (API throttling) and 503 (maintenance) before
- * it dispatches the command, so nothing was executed and even a state-changing command may be sent
- * again. 502/504 come from proxies that may already have forwarded the request: read-only only.
+ * HTTP statuses worth retrying.
+ * - 429 (API throttling) and 503 (maintenance): CloudStack answers them before it dispatches the
+ *   command, so nothing was executed and even a state-changing command may be sent again.
+ * - Any other 5xx, CloudStack's 530 (INTERNAL_ERROR, ApiErrorCode in apache/cloudstack
+ *   api/src/main/java/org/apache/cloudstack/api/ApiErrorCode.java) included, only for read-only
+ *   commands: get/list/query/find change nothing (ApiServer's GET rule, reference §1.3), so sending
+ *   one again is harmless, whereas a write answered 530 may have done part of its work.
+ *   queryAsyncJobResult is read-only too: a poll that failed says nothing about the job, which goes
+ *   on running in the management server (a FAILED job comes back as HTTP 200 with jobstatus 2).
  */
-function retryableStatus(status: number, readOnly: boolean): boolean {
+export function retryableStatus(status: number, readOnly: boolean): boolean {
   if (status === 429 || status === 503) return true;
-  return readOnly && (status === 502 || status === 504);
+  return readOnly && status >= 500 && status <= 599;
 }
 
 export class CloudStackApi {
@@ -155,15 +161,22 @@ export class CloudStackApi {
         // A state-changing command is only re-sent when it certainly never reached the server.
         const safe = TRANSIENT_CODES.has(err.code) && (readOnly || !err.maybeSent);
         if (safe && attempt < maxAttempts) {
-          await this.pause(command, attempt, maxAttempts, err.code, undefined, context);
-          continue;
+          const delay = this.retryDelayFor(attempt, undefined);
+          if (delay < context.deadlineAt - Date.now()) {
+            await this.pause(command, attempt, maxAttempts, err.code, delay, context);
+            continue;
+          }
         }
         throw new CloudStackConnectionError(command, err.code, this.endpoint.host, this.connectionDetail(err, readOnly, safe));
       }
       this.log("debug", `← ${command} HTTP ${reply.status} in ${Date.now() - started} ms`);
       if (retryableStatus(reply.status, readOnly) && attempt < maxAttempts) {
-        await this.pause(command, attempt, maxAttempts, `HTTP ${reply.status}`, retryAfterMs(reply.headers["retry-after"]), context);
-        continue;
+        const delay = this.retryDelayFor(attempt, retryAfterMs(reply.headers["retry-after"]));
+        // Deadline-aware: when the wait would outlast the budget, report the server's answer now.
+        if (delay < context.deadlineAt - Date.now()) {
+          await this.pause(command, attempt, maxAttempts, `HTTP ${reply.status}`, delay, context);
+          continue;
+        }
       }
       // The signature is scrubbed too: a proxy's error page may echo the request it refused.
       return unwrapEnvelope(command, reply, [...context.secrets, signed.signature as string]);
@@ -177,17 +190,13 @@ export class CloudStackApi {
     return err.message;
   }
 
-  private async pause(
-    command: string,
-    attempt: number,
-    maxAttempts: number,
-    reason: string,
-    serverDelayMs: number | undefined,
-    context: CallContext,
-  ): Promise<void> {
+  /** Exponential backoff with jitter, or the server's Retry-After, both capped by retryMaxMs. */
+  private retryDelayFor(attempt: number, serverDelayMs: number | undefined): number {
     const backoff = retryDelay(attempt - 1, this.options.retryBaseMs, this.options.retryMaxMs);
-    const wanted = serverDelayMs === undefined ? backoff : Math.min(serverDelayMs, this.options.retryMaxMs);
-    const delay = Math.max(0, Math.min(wanted, context.deadlineAt - Date.now()));
+    return serverDelayMs === undefined ? backoff : Math.min(serverDelayMs, this.options.retryMaxMs);
+  }
+
+  private async pause(command: string, attempt: number, maxAttempts: number, reason: string, delay: number, context: CallContext): Promise<void> {
     this.log("warn", `${command}: ${reason}, retry ${attempt}/${maxAttempts - 1} in ${delay} ms`);
     try {
       await sleep(delay, context.signal);

@@ -3,6 +3,7 @@
 // whether a state-changing command may be retried).
 import * as http from "node:http";
 import * as https from "node:https";
+import { watchAbort } from "./abort";
 
 export interface HttpReply {
   status: number;
@@ -83,7 +84,7 @@ export function sendHttp(exchange: HttpExchange): Promise<HttpReply> {
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
-      exchange.signal?.removeEventListener("abort", onAbort);
+      stopWatching();
       fn();
     };
     const req = transport.request(exchange.url, { method: exchange.method, agent: exchange.agent, headers });
@@ -91,7 +92,7 @@ export function sendHttp(exchange: HttpExchange): Promise<HttpReply> {
       req.destroy();
       finish(() => reject(new HttpAbortedError()));
     };
-    exchange.signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWatching = exchange.signal ? watchAbort(exchange.signal, onAbort) : () => undefined;
 
     req.on("socket", (socket) => {
       // A reused keep-alive socket is already connected.

@@ -1,4 +1,5 @@
 // Sleeping that respects an AbortSignal, and the backoff schedule used for retries and job polling.
+import { watchAbort } from "./abort";
 
 export class SleepAbortedError extends Error {
   constructor() {
@@ -13,15 +14,16 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(new SleepAbortedError());
       return;
     }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new SleepAbortedError());
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stopWatching();
       resolve();
     }, Math.max(0, ms));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWatching = signal
+      ? watchAbort(signal, () => {
+          clearTimeout(timer);
+          reject(new SleepAbortedError());
+        })
+      : () => undefined;
   });
 }
 

@@ -2,6 +2,7 @@
 // may be loaded twice, from dist/ and from sources, in tests): a CloudStackError carries `errorcode`
 // and `errortext`.
 import { z } from "zod";
+import { isReadOnlyCommand } from "../cloudstack/commands";
 
 const CloudStackErrorShape = z.object({
   errorcode: z.number().optional(),
@@ -41,10 +42,15 @@ export function isUnknownCommandError(err: unknown): boolean {
   return code === 432 || /unknown api command/i.test(text);
 }
 
-/** Worth retrying: throttling, maintenance, concurrent-operation races and connection trouble. */
+/**
+ * Worth retrying: throttling, maintenance, concurrent-operation races and connection trouble, and any
+ * 5xx (530 included) on a read-only command: get/list/query/find change nothing, so the answer says
+ * nothing lasting about the cloud (the same rule as the client's, client-core.ts retryableStatus).
+ */
 export function isTransientError(err: unknown): boolean {
-  const { code, text } = cloudErrorInfo(err);
+  const { code, text, command } = cloudErrorInfo(err);
   if (code === 429 || code === 503) return true;
+  if (code !== undefined && code >= 500 && code <= 599 && command !== undefined && isReadOnlyCommand(command)) return true;
   if (code === 530 && /concurrent|try again|locked/i.test(text)) return true;
   if (code === undefined) return /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|timed out/i.test(text);
   return false;

@@ -11,6 +11,7 @@ import {
   SshHostKeyMismatchError,
   SshTimeoutError,
 } from "./errors";
+import { watchAbort } from "../cloudstack/abort";
 import { hostKeyFingerprint, normaliseFingerprint } from "./keys";
 import { redact, tail } from "./redact";
 
@@ -94,15 +95,16 @@ function absoluteDeadline(deadlineMs: number): number {
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stopWatching();
       resolve(true);
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWatching = signal
+      ? watchAbort(signal, () => {
+          clearTimeout(timer);
+          resolve(false);
+        })
+      : () => undefined;
   });
 }
 
@@ -122,7 +124,7 @@ function connectOnce(target: SshTarget, timeoutMs: number, signal: AbortSignal |
     const finish = (err: unknown, ok?: boolean): void => {
       if (settled) return;
       settled = true;
-      signal?.removeEventListener("abort", onAbort);
+      stopWatching();
       if (ok) return resolve({ client, fingerprint });
       client.removeAllListeners("ready");
       client.on("error", () => undefined); // late errors of a discarded client must not crash the process
@@ -130,7 +132,7 @@ function connectOnce(target: SshTarget, timeoutMs: number, signal: AbortSignal |
       reject(mismatch ? new HostKeyMismatch(mismatch) : err);
     };
     const onAbort = (): void => finish(new SshAbortedError("ssh"));
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopWatching = signal ? watchAbort(signal, onAbort) : () => undefined;
     client.on("ready", () => finish(undefined, true));
     client.on("error", (err) => finish(err));
     client.on("close", () => finish(new Error("connection closed before ready")));
@@ -251,7 +253,7 @@ export class SshSession {
       const cleanup = (): void => {
         if (timer) clearTimeout(timer);
         this.client.removeListener("close", onDrop);
-        options.signal?.removeEventListener("abort", onAbort);
+        stopWatching();
       };
       const fail = (e: Error): void => {
         if (settled) return;
@@ -263,7 +265,7 @@ export class SshSession {
       const onDrop = (): void => fail(new SshDisconnectedError(this.label, display));
       const onAbort = (): void => fail(new SshAbortedError(this.label));
       this.client.on("close", onDrop);
-      options.signal?.addEventListener("abort", onAbort, { once: true });
+      const stopWatching = options.signal ? watchAbort(options.signal, onAbort) : () => undefined;
       if (options.timeoutMs !== undefined) {
         timer = setTimeout(() => fail(new SshTimeoutError(this.label, display, options.timeoutMs as number)), options.timeoutMs);
       }

@@ -148,7 +148,7 @@ describe("HTTP errors", () => {
     expect(fake.calls("deployVirtualMachine")).toHaveLength(1);
   });
 
-  it("530 is not retried", async () => {
+  it("530 on a state-changing command is not retried", async () => {
     fake.handler = () => errorReply("createNetwork", 530, "Internal error executing command", 4250);
     await expect(client().createNetwork({ name: "n", networkofferingid: "o", zoneid: "z" })).rejects.toMatchObject({
       errorcode: 530,
@@ -300,6 +300,69 @@ describe("retries", () => {
       nth === 1 ? errorReply("createNetwork", status, "throttled", 9999) : envelope("createNetwork", { network: { id: "net-1", name: "n" } });
     await expect(client().createNetwork({ name: "n", networkofferingid: "o", zoneid: "z" })).resolves.toMatchObject({ id: "net-1" });
     expect(fake.calls("createNetwork")).toHaveLength(2);
+  });
+
+  it.each([500, 502, 530])("retries a read-only command answered %i once (reads are idempotent)", async (status) => {
+    fake.handler = (_req, nth) =>
+      nth === 1 ? errorReply("listServiceOfferings", status, "Internal error executing command", 4250) : envelope("listServiceOfferings", { count: 1, serviceoffering: [{ id: "so-1", name: "small" }] });
+    await expect(client().request("listServiceOfferings", {})).resolves.toMatchObject({ count: 1 });
+    expect(fake.calls("listServiceOfferings")).toHaveLength(2);
+  });
+
+  it.each([500, 530])("never re-sends a state-changing command answered %i (it may have done part of its work)", async (status) => {
+    fake.handler = () => errorReply("createNetwork", status, "Internal error executing command", 4250);
+    await expect(client().createNetwork({ name: "n", networkofferingid: "o", zoneid: "z" })).rejects.toMatchObject({ errorcode: status });
+    expect(fake.calls("createNetwork")).toHaveLength(1);
+  });
+
+  it.each<[string, (nth: number) => "reset" | ReturnType<typeof errorReply> | undefined]>([
+    ["530", (nth) => (nth === 1 ? errorReply("queryAsyncJobResult", 530, "Internal error executing command", 4250) : undefined)],
+    ["503", (nth) => (nth === 1 ? errorReply("queryAsyncJobResult", 503, "maintenance", 9999) : undefined)],
+    ["ECONNRESET", (nth) => (nth === 1 ? "reset" : undefined)],
+  ])("a job poll answered %s once is retried and the job's result comes back", async (_name, fault) => {
+    fake.handler = (req, nth) => {
+      if (req.command === "deployVirtualMachine") return envelope("deployVirtualMachine", { id: "vm-1", jobid: "job-7" });
+      return fault(nth) ?? envelope("queryAsyncJobResult", { jobid: "job-7", jobstatus: 1, jobresultcode: 0, jobresult: { virtualmachine: vm() } });
+    };
+    await expect(client().deployVirtualMachine({ zoneid: "z", serviceofferingid: "s", templateid: "t" })).resolves.toMatchObject({ id: "vm-1" });
+    expect(fake.calls("queryAsyncJobResult")).toHaveLength(2);
+    expect(fake.calls("deployVirtualMachine")).toHaveLength(1);
+  });
+
+  it("a failed job (jobstatus 2) still fails after a transient poll error", async () => {
+    fake.handler = (req, nth) => {
+      if (req.command === "deployVirtualMachine") return envelope("deployVirtualMachine", { id: "vm-9", jobid: "job-8" });
+      if (nth === 1) return errorReply("queryAsyncJobResult", 530, "Internal error executing command", 4250);
+      return envelope("queryAsyncJobResult", { jobid: "job-8", jobstatus: 2, jobresultcode: 530, jobresult: { errorcode: 530, errortext: "Job failed for real" } });
+    };
+    await expect(client().deployVirtualMachine({ zoneid: "z", serviceofferingid: "s" })).rejects.toMatchObject({ command: "deployVirtualMachine", errorcode: 530, jobid: "job-8", errortext: "Job failed for real" });
+    // The failed job is final: no more polls after it, and the deploy is not sent again.
+    expect(fake.calls("queryAsyncJobResult")).toHaveLength(2);
+    expect(fake.calls("deployVirtualMachine")).toHaveLength(1);
+  });
+
+  it("read retries stop at the deadline with the server's error, not a timeout", async () => {
+    fake.handler = () => errorReply("listZones", 530, "Internal error executing command", 4250);
+    const started = Date.now();
+    const err = await client({ retries: 10, retryBaseMs: 40, retryMaxMs: 1000 }).listZones({}, { deadlineMs: 200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudStackError);
+    expect(err).toMatchObject({ errorcode: 530 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    const calls = fake.calls("listZones").length;
+    expect(calls).toBeGreaterThan(1);
+    expect(calls).toBeLessThan(11);
+  });
+
+  it("a read retry wait is cut short by the signal", async () => {
+    const controller = new AbortController();
+    fake.handler = () => {
+      setTimeout(() => controller.abort(), 20);
+      return errorReply("listZones", 530, "Internal error executing command", 4250);
+    };
+    const started = Date.now();
+    await expect(client({ retryBaseMs: 5000, retryMaxMs: 5000 }).listZones({}, { signal: controller.signal })).rejects.toBeInstanceOf(CloudStackAbortError);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.calls("listZones")).toHaveLength(1);
   });
 
   it("gives up after the configured number of retries", async () => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { createClock } from "../../../simulator/clock";
 
 describe("SimClock", () => {
@@ -24,6 +25,26 @@ describe("SimClock", () => {
     ctl.abort(new Error("stop now"));
     await expect(p).rejects.toThrow("stop now");
     await expect(clock.sleep(10, ctl.signal)).rejects.toThrow("stop now");
+  });
+
+  test("many sleeps on one signal add one abort listener, not one each, and all wake on abort", async () => {
+    const clock = createClock({ scale: 1 });
+    const ctl = new AbortController();
+    const sleeps = Array.from({ length: 25 }, () => clock.sleep(60_000, ctl.signal));
+    // Node warns (MaxListenersExceededWarning) from 11 listeners on one AbortSignal.
+    expect(getEventListeners(ctl.signal, "abort").length).toBeLessThanOrEqual(1);
+    ctl.abort(new Error("shutdown"));
+    const outcomes = await Promise.allSettled(sleeps);
+    expect(outcomes.every((o) => o.status === "rejected")).toBe(true);
+  });
+
+  test("a finished sleep no longer reacts to the signal", async () => {
+    const clock = createClock({ scale: 1 });
+    const ctl = new AbortController();
+    await clock.sleep(1, ctl.signal);
+    const pending = clock.sleep(60_000, ctl.signal);
+    ctl.abort(new Error("late"));
+    await expect(pending).rejects.toThrow("late");
   });
 
   test("invalid scales are refused", () => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from "events";
 import * as net from "net";
 import { generateClusterKeyPair, publicKeyFingerprint } from "../../../provider/ssh/keys";
 import { openSession, SshSession } from "../../../provider/ssh/session";
@@ -90,6 +91,16 @@ describe("openSession + exec against a real ssh2 server", () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     await expect(session.exec("sleep 5", { signal: ac.signal })).rejects.toBeInstanceOf(SshAbortedError);
+  });
+
+  it("12 commands sharing one signal add at most one abort listener, and abort ends them all", async () => {
+    const ac = new AbortController();
+    const runs = Array.from({ length: 12 }, () => session.exec("sleep 5", { signal: ac.signal }));
+    expect(getEventListeners(ac.signal, "abort").length).toBeLessThanOrEqual(1);
+    ac.abort();
+    const outcomes = await Promise.allSettled(runs);
+    expect(outcomes.every((o) => o.status === "rejected" && o.reason instanceof SshAbortedError)).toBe(true);
+    await expect(session.exec("echo after")).resolves.toMatchObject({ stdout: "after\n" });
   });
 });
 
