@@ -179,6 +179,14 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
         entityId: vm.id,
         instanceType: "VirtualMachine",
         instanceId: vm.id,
+        // The VM row exists from the synchronous part of the command; a deploy job that fails before
+        // the VM ever started leaves it in Error, not Starting (apache/cloudstack
+        // api/src/main/java/com/cloud/vm/VirtualMachine.java state machine: Starting --OperationFailedToError-->
+        // Error, taken by VirtualMachineManagerImpl.orchestrateStart for a VM that never ran), as
+        // deploy-capacity does; the owner then destroys (expunges) it.
+        onFailure: () => {
+          if (vms.get(vm.id) === vm && vm.state === "Starting") vm.state = "Error";
+        },
         run: async () => {
           if (ctx.options.faults.hit("deploy-capacity", vm.name)) {
             await ctx.sleep(DURATIONS.rule);
