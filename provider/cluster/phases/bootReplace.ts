@@ -24,17 +24,18 @@ export function bootDeadline(ctx: ClusterContext, node: NodeRecord): Deadline {
   return ctx.deadline.sub(ms, `${node.name} boot`);
 }
 
-let chain: Promise<unknown> = Promise.resolve();
+/** One queue per operation: clusters in one provider host do not wait for each other. */
+const queues = new WeakMap<ClusterContext, Promise<unknown>>();
 
-/** Runs `fn` after every earlier replacement: the ISO and rules probes see one replacement at a time. */
-function serial<T>(fn: () => Promise<T>): Promise<T> {
-  const next = chain.then(fn, fn);
-  chain = next.catch(() => undefined);
+/** Runs `fn` after the operation's earlier replacements: the ISO and rules probes see one at a time. */
+function serial<T>(ctx: ClusterContext, fn: () => Promise<T>): Promise<T> {
+  const next = (queues.get(ctx) ?? Promise.resolve()).then(fn, fn);
+  queues.set(ctx, next.catch(() => undefined));
   return next;
 }
 
 export async function replaceUnbootedVm(ctx: ClusterContext, node: NodeRecord, why: string): Promise<void> {
-  await serial(async () => {
+  await serial(ctx, async () => {
     ctx.progress.line("cloud-init", `VM never booted (${why}): replacing it`, node.name);
     ctx.dropShell(node);
     if (node.virtualMachineId) await destroyNodeVm(ctx, node.virtualMachineId);
