@@ -44,6 +44,11 @@ export interface AsyncWork {
   instanceType?: string;
   instanceId?: string;
   run(): Promise<JobResult>;
+  /**
+   * Runs when a job= fault fails the job before its work: what the real command leaves behind when its
+   * job fails that way (a deployVirtualMachine whose start fails leaves the VM it created in Error).
+   */
+  onFailure?(): void;
 }
 
 export type HandlerResult =

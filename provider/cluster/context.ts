@@ -90,7 +90,7 @@ export class ClusterContext {
     return { host: this.state.ipAddress, port: node.sshPort };
   }
 
-  private async openShell(node: NodeRecord): Promise<NodeShell> {
+  private async openShell(node: NodeRecord, deadline: Deadline): Promise<NodeShell> {
     const key = this.state.sshPrivateKey;
     if (!key) throw new PhaseError("ssh", node.name, "the cluster SSH key is missing from state");
     const { host, port } = this.sshAddress(node);
@@ -100,17 +100,17 @@ export class ClusterContext {
       port,
       privateKey: key,
       hostKeySha256: this.state.hostKeys[node.name],
-      deadlineAt: this.deadline.at,
+      deadlineAt: deadline.at,
       label: `${this.inputs.name}/${node.name}`,
     });
     this.state.hostKeys[node.name] = hostKeySha256;
     return shell;
   }
 
-  shell(node: NodeRecord): Promise<NodeShell> {
+  shell(node: NodeRecord, deadline: Deadline = this.deadline): Promise<NodeShell> {
     let pending = this.shells.get(node.name);
     if (!pending) {
-      pending = this.openShell(node);
+      pending = this.openShell(node, deadline);
       this.shells.set(node.name, pending);
       pending.catch(() => this.shells.delete(node.name));
     }
@@ -118,10 +118,11 @@ export class ClusterContext {
   }
 
   /** Runs a command on a node; a dropped connection is re-opened and the (idempotent) command retried. */
-  async run(node: NodeRecord, cmd: NodeCommand, opts: { timeoutMs?: number; allowFailure?: boolean } = {}): Promise<ShellResult> {
+  async run(node: NodeRecord, cmd: NodeCommand, opts: { timeoutMs?: number; allowFailure?: boolean; deadline?: Deadline } = {}): Promise<ShellResult> {
+    const deadline = opts.deadline ?? this.deadline;
     return withRetry(
       async () => {
-        const shell = await this.shell(node);
+        const shell = await this.shell(node, deadline);
         try {
           return opts.allowFailure ? await shell.exec(cmd, opts) : await shell.run(cmd, opts);
         } catch (err) {
@@ -132,8 +133,15 @@ export class ClusterContext {
           throw err;
         }
       },
-      { deadline: this.deadline, what: `running ${cmd.display} on ${node.name}`, retryable: (err) => isDisconnect(err) || isConnectFailure(err), initialDelayMs: 200 },
+      { deadline, what: `running ${cmd.display} on ${node.name}`, retryable: (err) => isDisconnect(err) || isConnectFailure(err), initialDelayMs: 200 },
     );
+  }
+
+  /** Forgets a node's shell (its VM was replaced): the next command connects to the new VM. */
+  dropShell(node: NodeRecord): void {
+    const pending = this.shells.get(node.name);
+    this.shells.delete(node.name);
+    pending?.then((s) => s.close()).catch(() => undefined);
   }
 
   closeShells(): void {

@@ -84,6 +84,7 @@ export class JobEngine {
       if (injected) {
         // The work is not done at all, so a retry finds nothing half-made.
         await this.deps.clock.sleep(INJECTED_FAILURE_DELAY_MS);
+        work.onFailure?.();
         throw new ApiError(injected.code, injected.errortext, csErrorCodeFor(injected.code));
       }
       job.result = await work.run();

@@ -13,6 +13,7 @@ import { bootstrapToken, certificateKey } from "../bootstrapSecrets";
 import { mapLimit } from "../concurrency";
 import { pollUntil } from "../retry";
 import { installFromIso } from "./install";
+import { bootDeadline, MAX_BOOT_REPLACEMENTS, replaceUnbootedVm } from "./bootReplace";
 
 export const KUBEADM_CONFIG_PATH = "/etc/kubernetes/kubeadm-config.yaml";
 
@@ -44,7 +45,7 @@ export async function cloudInitPhase(ctx: ClusterContext): Promise<void> {
     onNode("cloud-init", node, async () => {
       ctx.progress.line("cloud-init", "waiting for cloud-init", node.name);
       const wait = cmd.cloudInitStatusWait();
-      const r = await ctx.run(node, wait, { allowFailure: true });
+      const r = await waitForBoot(ctx, node, wait);
       const outcome = cmd.cloudInitOutcome(r.code);
       if (outcome === "done") return;
       const said = lastLines(`${r.stdout}\n${r.stderr}`, 5);
@@ -55,6 +56,23 @@ export async function cloudInitPhase(ctx: ClusterContext): Promise<void> {
       throw new Error(`\`${wait.display}\` exited with code ${r.code ?? "none (killed)"}: cloud-init failed on the node${said ? `: ${said}` : ""}. See /var/log/cloud-init-output.log on the node`);
     }),
   );
+}
+
+/**
+ * `cloud-init status --wait` within the node's boot deadline; a VM that does not answer SSH or finish
+ * cloud-init by then never will (boot hang), so it is replaced, at most MAX_BOOT_REPLACEMENTS times.
+ */
+async function waitForBoot(ctx: ClusterContext, node: NodeRecord, wait: cmd.NodeCommand): Promise<Awaited<ReturnType<ClusterContext["run"]>>> {
+  for (let replaced = 0; ; replaced++) {
+    const deadline = bootDeadline(ctx, node);
+    try {
+      return await ctx.run(node, wait, { allowFailure: true, deadline, timeoutMs: Math.max(1, deadline.remaining()) });
+    } catch (err) {
+      if (replaced >= MAX_BOOT_REPLACEMENTS || !deadline.expired() || ctx.deadline.expired()) throw err;
+      const cause = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+      await replaceUnbootedVm(ctx, node, `no SSH answer or cloud-init unfinished within its boot deadline: ${cause}`);
+    }
+  }
 }
 
 /** The last non-empty lines of a command's output, joined with " | ", for one progress or error line. */
@@ -157,7 +175,9 @@ export async function initPhase(ctx: ClusterContext): Promise<boolean> {
  * refuses a second join; the node is not in the cluster (we only get here for those), so reset it first.
  */
 async function resetHalfJoined(ctx: ClusterContext, node: NodeRecord): Promise<void> {
-  const leftover = await ctx.run(node, cmd.nodeCommand(["test", "-f", "/etc/kubernetes/kubelet.conf"], { sudo: true }), { allowFailure: true });
+  // Both files fail join's preflight (FileAvailable--etc-kubernetes-kubelet.conf, ...-pki-ca.crt; kubernetes
+  // cmd/kubeadm/app/preflight/checks.go JoinNodeChecks); a control-plane join writes pki before its kubelet phase.
+  const leftover = await ctx.run(node, cmd.nodeCommand(["test", "-f", "/etc/kubernetes/kubelet.conf", "-o", "-f", "/etc/kubernetes/pki/ca.crt"], { sudo: true }), { allowFailure: true });
   if (leftover.code !== 0) return;
   ctx.progress.line("join", "resetting a half-finished join", node.name);
   await ctx.run(node, cmd.kubeadmReset());

@@ -42,6 +42,14 @@ function recordVm(node: NodeRecord, vm: Vm, networkId: string | undefined): void
   if (nic?.ipaddress) node.privateIp = nic.ipaddress;
 }
 
+/** Destroys a VM of ours, expunged where the account may expunge (else destroyed; delete expunges later). */
+export async function destroyNodeVm(ctx: ClusterContext, id: string): Promise<void> {
+  await ctx.api.request("destroyVirtualMachine", { id, expunge: true }).catch(async (err: unknown) => {
+    if (isNotFoundError(err)) return;
+    await ctx.api.request("destroyVirtualMachine", { id }).catch(() => undefined);
+  });
+}
+
 export function userDataFor(ctx: ClusterContext, node: NodeRecord): string {
   const cni = node.role === "control" && node.index === 1 ? ctx.facts.cni : undefined;
   const registry = ctx.inputs.privateRegistry?.url ? { url: ctx.inputs.privateRegistry.url } : undefined;
@@ -56,17 +64,13 @@ export function userDataFor(ctx: ClusterContext, node: NodeRecord): string {
   return rendered.userData;
 }
 
-async function deployOne(ctx: ClusterContext, node: NodeRecord, existing: Vm | undefined): Promise<void> {
+export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing: Vm | undefined): Promise<void> {
   const phase = "vms";
   const { api, inputs, state } = ctx;
   let vm = existing;
   if (vm && (vm.state === "Error" || vm.state === "Destroyed")) {
     ctx.progress.line(phase, `removing VM left in ${vm.state} by an earlier run`, node.name);
-    const id = vm.id;
-    await api.request("destroyVirtualMachine", { id, expunge: true }).catch(async (err: unknown) => {
-      if (isNotFoundError(err)) return;
-      await api.request("destroyVirtualMachine", { id }).catch(() => undefined);
-    });
+    await destroyNodeVm(ctx, vm.id);
     vm = undefined;
   }
   if (!vm) {

@@ -179,6 +179,15 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
         entityId: vm.id,
         instanceType: "VirtualMachine",
         instanceId: vm.id,
+        // The VM row exists from the synchronous part of the command; a deploy job that fails before
+        // the VM ever started leaves it in Error, not Starting: the failed start returns it to Stopped,
+        // then apache/cloudstack server/src/main/java/com/cloud/vm/UserVmManagerImpl.java
+        // updateVmStateForFailedVmCreation transits Stopped --OperationFailedToError--> Error
+        // (api/src/main/java/com/cloud/vm/VirtualMachine.java: "only one case (failed in VM creation
+        // process)"), as deploy-capacity does; the owner then destroys (expunges) it.
+        onFailure: () => {
+          if (vms.get(vm.id) === vm && vm.state === "Starting") vm.state = "Error";
+        },
         run: async () => {
           if (ctx.options.faults.hit("deploy-capacity", vm.name)) {
             await ctx.sleep(DURATIONS.rule);
