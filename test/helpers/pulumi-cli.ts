@@ -29,6 +29,34 @@ export function startCliSim(): Promise<Simulator> {
   return startSimulator({ timeScale: 0.02, randomSeed: Math.floor(Math.random() * 1e9) });
 }
 
+/** What a CLI test file shares: one simulator, the cloud inventory before any stack, the stacks it made. */
+export interface CliSuite {
+  sim: Simulator;
+  before: Record<string, string[]>;
+  stacks: PulumiCli[];
+}
+
+/**
+ * Registers a CLI test file's hooks: start the simulator and take the inventory first; at the end clear
+ * any fault, destroy and clean up every stack in `stacks` (even after a failed test), stop the simulator.
+ */
+export function cliSuite(): CliSuite {
+  const suite = { stacks: [] as PulumiCli[] } as CliSuite;
+  beforeAll(async () => {
+    suite.sim = await startCliSim();
+    suite.before = await inventory(suite.sim);
+  });
+  afterAll(async () => {
+    suite.sim?.faults.clear();
+    for (const s of suite.stacks) {
+      await s.run(["destroy", "--yes", "--skip-preview", ...s.flags()]).catch(() => undefined);
+      s.cleanup();
+    }
+    await suite.sim?.stop();
+  });
+  return suite;
+}
+
 /**
  * A stack of `projectDir` (copied to a temp dir) with its config set against `sim`, admin keys
  * (so a destroy expunges VMs at once). `plainKeys`: config keys set with --plaintext even though the

@@ -5,27 +5,11 @@
 // per case, so a case cannot inherit another's state.
 //
 // Needs the integrator's fix (issue 10 item 3: validate-phase wording, "zone not found").
-import type { Simulator } from "../../simulator";
-import { cliIt, cliStack, expectSuccess, fixtureDir, inventory, startCliSim, type PulumiCli } from "../helpers/pulumi-cli";
+import { cliIt, cliSuite, cliStack, expectSuccess, fixtureDir, inventory } from "../helpers/pulumi-cli";
 
 jest.setTimeout(600_000);
 
-let sim: Simulator;
-let before: Record<string, string[]>;
-const stacks: PulumiCli[] = [];
-
-beforeAll(async () => {
-  sim = await startCliSim();
-  before = await inventory(sim);
-});
-
-afterAll(async () => {
-  for (const s of stacks) {
-    await s.run(["destroy", "--yes", "--skip-preview", ...s.flags()]).catch(() => undefined);
-    s.cleanup();
-  }
-  await sim?.stop();
-});
+const suite = cliSuite();
 
 const UNKNOWN_ID = "00000000-0000-4000-8000-00000000dead";
 
@@ -39,8 +23,8 @@ const CASES: { what: string; config: Record<string, string>; secret?: boolean; e
 describe("validate-phase failures under the real Pulumi CLI", () => {
   cliIt.each(CASES)("$what: pulumi up fails, keeps no cluster, does not advise resuming, and destroy leaves nothing", async ({ what, config, secret, expect: wanted, notExpect }) => {
     const name = `errors-${CASES.findIndex((c) => c.what === what)}`;
-    const s = await cliStack(sim, fixtureDir("cli-errors"), { stack: name });
-    stacks.push(s);
+    const s = await cliStack(suite.sim, fixtureDir("cli-errors"), { stack: name });
+    suite.stacks.push(s);
     const key = Object.keys(config)[0]!;
     await s.setConfig({ [`cks-cli-errors:${key}`]: config[key]! }, secret ? [`cks-cli-errors:${key}`] : []);
     const r = await s.run(["up", "--yes", "--skip-preview", ...s.flags()]);
@@ -48,13 +32,13 @@ describe("validate-phase failures under the real Pulumi CLI", () => {
     expect(r.output).toMatch(wanted);
     if (notExpect) expect(r.output).not.toMatch(notExpect);
     expect(r.output).not.toMatch(/again to resume/);
-    expect(r.output).not.toContain(sim.adminSecretKey);
+    expect(r.output).not.toContain(suite.sim.adminSecretKey);
     // Nothing of the cluster exists: no VM in the cloud, no (partial) cluster in the state.
-    expect((await inventory(sim)).vms).toEqual([]);
+    expect((await inventory(suite.sim)).vms).toEqual([]);
     const state = JSON.parse(await s.exportState()) as { deployment: { resources?: { urn: string }[] } };
     expect((state.deployment.resources ?? []).filter((x) => x.urn.endsWith("::cluster"))).toEqual([]);
     // The stack (its version) destroys cleanly with the config as it is.
     expectSuccess(await s.run(["destroy", "--yes", ...s.flags()]), "pulumi destroy");
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 });

@@ -2,27 +2,11 @@
 // takes the unknown id of a CniConfiguration made in the same program), deploys, gives a kubeconfig
 // kubectl uses, and destroys without leaving anything in the cloud. examples/quickstart has its own
 // file (pulumi-cli-quickstart.test.ts) with the whole README flow.
-import type { Simulator } from "../../simulator";
-import { cliIt, cliStack, exampleDir, expectSuccess, inventory, kubectlGetNodes, startCliSim, type PulumiCli } from "../helpers/pulumi-cli";
+import { cliIt, cliSuite, cliStack, exampleDir, expectSuccess, inventory, kubectlGetNodes, type PulumiCli } from "../helpers/pulumi-cli";
 
 jest.setTimeout(900_000);
 
-let sim: Simulator;
-let before: Record<string, string[]>;
-const stacks: PulumiCli[] = [];
-
-beforeAll(async () => {
-  sim = await startCliSim();
-  before = await inventory(sim);
-});
-
-afterAll(async () => {
-  for (const s of stacks) {
-    await s.run(["destroy", "--yes", "--skip-preview", ...s.flags()]).catch(() => undefined);
-    s.cleanup();
-  }
-  await sim?.stop();
-});
+const suite = cliSuite();
 
 const EXAMPLES: { name: string; resources: number; kubeNodes: number; roles: string[] }[] = [
   // resources: the program's, without the stack (the CLI counts it too).
@@ -36,12 +20,12 @@ describe.each(EXAMPLES)("examples/$name with the real Pulumi CLI", ({ name, reso
   let s: PulumiCli;
 
   cliIt("pulumi preview plans every resource and creates nothing", async () => {
-    s = await cliStack(sim, exampleDir(name), { stack: name });
-    stacks.push(s);
+    s = await cliStack(suite.sim, exampleDir(name), { stack: name });
+    suite.stacks.push(s);
     const r = await s.run(["preview", ...s.flags()]);
     expectSuccess(r, "pulumi preview");
     expect(r.stdout).toMatch(new RegExp(`\\+ ${resources + 1} to create`));
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 
   cliIt("pulumi up deploys it and its kubeconfig works with kubectl", async () => {
@@ -58,6 +42,6 @@ describe.each(EXAMPLES)("examples/$name with the real Pulumi CLI", ({ name, reso
     const r = await s.run(["destroy", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi destroy");
     expect(r.stdout).toMatch(new RegExp(`- ${resources + 1} deleted`));
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 });

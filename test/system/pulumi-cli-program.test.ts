@@ -2,40 +2,23 @@
 // (test/system/fixtures/cli-unknowns), under the real Pulumi CLI: preview, up, secrets in the state
 // whether passed as secrets or as plain strings, a size change, a create that fails under an injected
 // fault and resumes, destroy with nothing leaked.
-import type { Simulator } from "../../simulator";
-import { cliIt, cliStack, expectSuccess, exportedValue, fixtureDir, inventory, kubectlGetNodes, leakedFragments, startCliSim, whereInState, type PulumiCli } from "../helpers/pulumi-cli";
+import { cliIt, cliSuite, cliStack, expectSuccess, exportedValue, fixtureDir, inventory, kubectlGetNodes, leakedFragments, whereInState, type PulumiCli } from "../helpers/pulumi-cli";
 
 jest.setTimeout(600_000);
 
 const dir = fixtureDir("cli-unknowns");
 const REGISTRY_PASSWORD = "Plain-Reg1stry-Passw0rd-5d1c";
 
-let sim: Simulator;
-let before: Record<string, string[]>;
-const stacks: PulumiCli[] = [];
-
-beforeAll(async () => {
-  sim = await startCliSim();
-  before = await inventory(sim);
-});
-
-afterAll(async () => {
-  sim?.faults.clear();
-  for (const s of stacks) {
-    await s.run(["destroy", "--yes", "--skip-preview", ...s.flags()]).catch(() => undefined);
-    s.cleanup();
-  }
-  await sim?.stop();
-});
+const suite = cliSuite();
 
 async function newStack(name: string, extra: Record<string, string> = {}, plain = false): Promise<PulumiCli> {
   const log: string[] = [];
   const config = { clusterName: name, ...(plain ? { plainSecrets: "true" } : {}), ...extra };
   // Plain mode: the program reads the secret key and the registry password from its environment and
   // passes them as plain strings (not through config, which the engine keeps apart).
-  const env: Record<string, string> = plain ? { CKS_TEST_SECRET_KEY: sim.adminSecretKey, CKS_TEST_REGISTRY_PASSWORD: REGISTRY_PASSWORD } : {};
-  const s = await cliStack(sim, dir, { stack: name, extra: config, log, env });
-  stacks.push(s);
+  const env: Record<string, string> = plain ? { CKS_TEST_SECRET_KEY: suite.sim.adminSecretKey, CKS_TEST_REGISTRY_PASSWORD: REGISTRY_PASSWORD } : {};
+  const s = await cliStack(suite.sim, dir, { stack: name, extra: config, log, env });
+  suite.stacks.push(s);
   return s;
 }
 
@@ -55,7 +38,7 @@ describe("unknowns nested in the cluster's inputs", () => {
     expectSuccess(r, "pulumi preview");
     expect(r.stdout).toMatch(/\+ 4 to create/);
     expect(r.output).not.toMatch(/error:/i);
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 
   cliIt("pulumi up creates them; the registry password derived in the program stays secret", async () => {
@@ -68,7 +51,7 @@ describe("unknowns nested in the cluster's inputs", () => {
     const shown = await s.exportState(true);
     expect(shown).toContain(password);
     expect(leakedFragments(plain, password)).toEqual([]);
-    expect(leakedFragments(plain, sim.adminSecretKey)).toEqual([]);
+    expect(leakedFragments(plain, suite.sim.adminSecretKey)).toEqual([]);
     const cluster = clusterOf(JSON.parse(shown) as Exported)!;
     expect(leakedFragments(plain, String(exportedValue(cluster.outputs?.sshPrivateKey)))).toEqual([]);
     expect(leakedFragments(plain, String(exportedValue(cluster.outputs?.kubeconfig)))).toEqual([]);
@@ -89,7 +72,7 @@ describe("unknowns nested in the cluster's inputs", () => {
     const r = await s.run(["destroy", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi destroy");
     expect(r.stdout).toMatch(/- 4 deleted/);
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 });
 
@@ -104,36 +87,36 @@ describe("secret inputs passed as plain strings", () => {
       const plain = await s.exportState();
       const shown = await s.exportState(true);
       expect(shown).toContain(REGISTRY_PASSWORD);
-      expect(shown).toContain(sim.adminSecretKey);
+      expect(shown).toContain(suite.sim.adminSecretKey);
       const cluster = clusterOf(JSON.parse(shown) as Exported)!;
       // All at once, so a failure lists every secret found in clear.
       expect({
         registryPassword: whereInState(plain, REGISTRY_PASSWORD),
-        apiSecretKey: whereInState(plain, sim.adminSecretKey),
+        apiSecretKey: whereInState(plain, suite.sim.adminSecretKey),
         sshPrivateKey: leakedFragments(plain, String(exportedValue(cluster.outputs?.sshPrivateKey))),
         kubeconfig: leakedFragments(plain, String(exportedValue(cluster.outputs?.kubeconfig))),
       }).toEqual({ registryPassword: [], apiSecretKey: [], sshPrivateKey: [], kubeconfig: [] });
     } finally {
       expectSuccess(await s.run(["destroy", "--yes", "--skip-preview", ...s.flags()]), "pulumi destroy");
     }
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 });
 
 describe("a create that fails under an injected fault", () => {
   cliIt("fails pulumi up, records the partial cluster, and the next pulumi up resumes it", async () => {
     const s = await newStack("resume");
-    sim.faults.set("deploy-capacity:match=worker-1:count=1");
+    suite.sim.faults.set("deploy-capacity:match=worker-1:count=1");
     let failed;
     try {
       // --skip-preview: this test is about resuming, not the preview's unknowns (tested above).
       failed = await s.run(["up", "--yes", "--skip-preview", ...s.flags()]);
     } finally {
-      sim.faults.clear();
+      suite.sim.faults.clear();
     }
     expect(failed.code).not.toBe(0);
     expect(failed.output).toMatch(/KubernetesCluster resume: .*worker/);
-    expect(failed.output).not.toContain(sim.adminSecretKey);
+    expect(failed.output).not.toContain(suite.sim.adminSecretKey);
     const partial = clusterOf(JSON.parse(await s.exportState()) as Exported);
     expect(partial?.outputs?.state).toBe("Error");
 
@@ -147,6 +130,6 @@ describe("a create that fails under an injected fault", () => {
     expect(nodes.filter((n) => n.ready)).toHaveLength(2);
 
     expectSuccess(await s.run(["destroy", "--yes", ...s.flags()]), "pulumi destroy");
-    expect(await inventory(sim)).toEqual(before);
+    expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 });
