@@ -17,6 +17,13 @@ export const TAG = {
   state: `${TAG_PREFIX}state`,
   minCpu: `${TAG_PREFIX}min-cpu`,
   minMemory: `${TAG_PREFIX}min-memory`,
+  // On a VM that a ClusterNode joined to a cluster (issue 13): the cluster's id, whether the cluster's
+  // upgrades skip it, the SSH port that reaches it through the cluster's public IP (22 on direct-access
+  // networks) and its Kubernetes node name. The cluster's upgrade and read find external nodes by these.
+  externalNodeOf: `${TAG_PREFIX}external-node-of`,
+  manualUpgrade: `${TAG_PREFIX}manual-upgrade`,
+  sshPort: `${TAG_PREFIX}ssh-port`,
+  nodeName: `${TAG_PREFIX}node-name`,
 } as const;
 
 export const MANAGED_BY = "pulumi-cloudstack-kubernetes";
