@@ -12,6 +12,8 @@ export const NodeRecordSchema = z.object({
   sshPort: z.int(),
   kubeletVersion: z.string().optional(),
   state: z.string().optional(),
+  /** A VM another resource (ClusterNode) joined; the cluster's own operations never deploy or destroy it. */
+  external: z.boolean().optional(),
 });
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
 
@@ -37,6 +39,10 @@ export const ClusterStateSchema = z.object({
   virtualMachineIds: z.array(z.string()).default([]),
   cpuNumber: z.number().optional(),
   memory: z.number().optional(),
+  /** The earliest expiry (ISO 8601) among the control-plane certificates (phases/certificates.ts). */
+  certificatesExpireAt: z.string().optional(),
+  /** An upgrade under way: set before the first node changes, cleared when every node runs `version`. */
+  upgrade: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }).optional(),
 });
 export type ClusterState = z.infer<typeof ClusterStateSchema>;
 

@@ -26,6 +26,8 @@ export interface ClusterFacts {
   networkType?: string;
   /** The CNI configuration's cloud-config without runcmd, and its runcmd lines (CniConfiguration given). */
   cni?: { cloudConfig: string; runcmd: string[] };
+  /** kubeadm init ran in this operation (so the uploaded certificates are fresh for control joins). */
+  freshInit: boolean;
 }
 
 export interface ClusterContextOptions {
