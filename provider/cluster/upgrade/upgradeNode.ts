@@ -4,7 +4,7 @@
 // `kubeadm upgrade plan` + `apply` on the first control node or `kubeadm upgrade node` elsewhere,
 // kubelet + kubectl and one kubelet restart, Ready at the new version, uncordon, detach the ISO.
 import * as cmd from "../../kubernetes/commands";
-import { nodeKubeletVersion, type KubeNode } from "../../kubernetes/joinCommand";
+import { nodeKubeletVersion, nodeReady, type KubeNode } from "../../kubernetes/joinCommand";
 import type { ClusterContext } from "../context";
 import type { NodeRecord } from "../clusterState";
 import { attachIsoTo, detachIsoFrom } from "../phases/iso";
@@ -32,6 +32,11 @@ export async function upgradeNode(ctx: ClusterContext, phase: string, node: Node
   if (await nodeAtTarget(ctx, node, kube, version)) {
     node.kubeletVersion = version;
     await nodeStep(ctx, phase, node, `already at v${version}`, async () => {
+      // A run that failed after the kubelet restart left it NotReady: restart it once more and wait.
+      if (kube && !nodeReady(kube)) {
+        await ctx.run(node, cmd.restartUnit("kubelet"));
+        await waitReady(ctx, node, version, settings);
+      }
       await uncordon(ctx, node, kube);
       await detachIsoFrom(ctx, node, phase);
     });
