@@ -16,14 +16,6 @@ export interface RollingSettings {
 
 export const DEFAULT_ROLLING: RollingSettings = { maxUnavailable: 1, drainTimeout: "5m", force: false, nodeReadyTimeout: "10m" };
 
-/** Whether a maxUnavailable value is valid: a whole number ≥ 1 or "N%" with 1 ≤ N ≤ 100. */
-export function maxUnavailableProblem(value: number | string): string | undefined {
-  if (typeof value === "number") return Number.isInteger(value) && value >= 1 ? undefined : "must be a whole number ≥ 1 or a percentage such as \"25%\"";
-  const m = /^(\d{1,3})%$/.exec(value);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > 100) return `"${value}" must be a whole number ≥ 1 or a percentage from "1%" to "100%"`;
-  return undefined;
-}
-
 /** The batch size for `workers` workers: a percentage rounds down (as Kubernetes' maxUnavailable does), never below 1. */
 export function batchSize(maxUnavailable: number | string, workers: number): number {
   if (typeof maxUnavailable === "number") return Math.max(1, Math.min(maxUnavailable, Math.max(1, workers)));
