@@ -4,7 +4,7 @@
 import { randomUUID } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ClusterInputsSchema, DEFAULT_TIMEOUTS, validateClusterInputs, type ClusterInputs } from "./clusterInputs";
-import { CLUSTER_DEFERRED_INPUTS, diffCluster } from "./clusterDiff";
+import { diffCluster } from "./clusterDiff";
 import { checkWith } from "./common/checkInputs";
 import { resolveConnection, type ResolvedConnection } from "./common/connection";
 import { ResourceInitError, withProvider } from "./common/initError";
@@ -104,7 +104,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
   /** Runs one operation's phases; a failure keeps the partial state in Pulumi (ResourceInitError). */
   async function runOperation(op: "create" | OperationName, inputs: ClusterInputs, connection: ResolvedConnection, state: ClusterState, rawInputs: Props): Promise<Props> {
     const progress = progressFor(inputs.name);
-    const { phases, failedState } = OPERATIONS[op];
+    const { phases, failedState, checks } = OPERATIONS[op];
     try {
       await runClusterOperation(op, inputs, state, {
         api: cloud(connection),
@@ -121,9 +121,9 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       if (op === "create" && state.nodes.length === 0 && err instanceof PhaseError && err.phase === "validate") {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was created; fix the input and run \`pulumi up\` again.`);
       }
-      // An upgrade refused by its checks changed nothing: a plain error keeps the recorded state as it
-      // was (the old version, Running), and the next \`pulumi up\` checks again.
-      if (op === "upgrade" && err instanceof PhaseError && (err.phase === "validate-upgrade" || err.phase === "probe-versions")) {
+      // An operation refused by its checks changed nothing: a plain error keeps the recorded state as it
+      // was (the old version and offerings, Running), and the next \`pulumi up\` checks again.
+      if (err instanceof PhaseError && checks.includes(err.phase)) {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was changed; fix the input or the cluster and run \`pulumi up\` again.`);
       }
       const resume = op === "upgrade" ? "Run `pulumi up` again to carry on from this node (nodes already upgraded are not upgraded again)" : "Run `pulumi up` again to resume (the cluster id and key are kept)";
@@ -158,13 +158,6 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const inputs = parseInputs(rawNews);
       const connection = connectionFor(asProps(rawNews), olds);
       const { changed } = diffCluster(olds, asProps(rawNews));
-      const deferred = changed.filter((k) => (CLUSTER_DEFERRED_INPUTS as readonly string[]).includes(k));
-      if (deferred.length > 0) {
-        throw new Error(
-          `KubernetesCluster ${inputs.name}: changing ${deferred.join(", ")} in place is not supported yet (offering changes and upgrades come in a later release). ` +
-            `Revert ${deferred.join(", ")} to the deployed value, or recreate the cluster with \`pulumi up --replace <urn>\`.`,
-        );
-      }
       const state = stateFrom(olds, id);
       const operations = planUpdate(changed, state);
       if (operations.includes("create") && operations.includes("upgrade")) {
