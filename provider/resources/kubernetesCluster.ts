@@ -31,6 +31,14 @@ export interface ClusterProviderDeps {
 
 type Props = Record<string, unknown>;
 
+/** What the user does after a failed operation: every operation resumes from live state. */
+const RESUME_HINT: Record<OperationName, string> = {
+  create: "Run `pulumi up` again to resume (the cluster id and key are kept), or `pulumi destroy` to remove what was created.",
+  upgrade: "Fix the cause and run `pulumi up` again: the upgrade carries on from this node (nodes already upgraded are not upgraded again).",
+  offering: "Fix the cause and run `pulumi up` again: the change carries on node by node (nodes already on their offering are skipped).",
+  scale: "Run `pulumi up` again to resume the size change (existing nodes are kept).",
+};
+
 function asProps(value: unknown): Props {
   return value !== null && typeof value === "object" ? (value as Props) : {};
 }
@@ -81,6 +89,7 @@ export function clusterOutputs(inputs: ClusterInputs, connection: ResolvedConnec
     etcdNodes: inputs.etcdNodes,
     certificatesExpireAt: state.certificatesExpireAt,
     upgradeInProgress: state.upgradeInProgress,
+    interruptedOperation: state.interruptedOperation,
     cpuNumber: state.cpuNumber,
     memory: state.memory,
     sshPrivateKey: state.sshPrivateKey,
@@ -113,6 +122,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         progress,
         concurrency: deps.concurrency,
       }, phases(inputs, state), failedState);
+      if (state.interruptedOperation === op) delete state.interruptedOperation;
       return clusterOutputs(inputs, connection, state);
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
@@ -126,10 +136,10 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       if (err instanceof PhaseError && checks.includes(err.phase)) {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was changed; fix the input or the cluster and run \`pulumi up\` again.`);
       }
-      const resume = op === "upgrade" ? "Run `pulumi up` again to carry on from this node (nodes already upgraded are not upgraded again)" : "Run `pulumi up` again to resume (the cluster id and key are kept)";
-      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${resume}, or \`pulumi destroy\` to remove what was created.`;
+      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${RESUME_HINT[op]}`;
       state.state = failedState;
       state.stateReason = cause;
+      if (op !== "create" && op !== "upgrade") state.interruptedOperation = op;
       throw new ResourceInitError(message, state.clusterId, withProvider(clusterOutputs(inputs, connection, state), rawInputs));
     }
   }

@@ -34,7 +34,8 @@ export function planUpdate(changed: readonly string[], state: ClusterState): Ope
   const out: OperationName[] = [];
   if (state.state === "Error" || state.state === "Creating" || !state.kubeconfig) out.push("create");
   if (changed.includes("kubernetesVersionId") || changed.includes("kubernetesVersion") || state.upgradeInProgress) out.push("upgrade");
-  if ((changed.includes("serviceOfferingId") || changed.includes("nodeOfferings")) && !out.includes("create")) out.push("offering");
-  if (changed.includes("size") && !out.includes("create")) out.push("scale");
+  const again = state.interruptedOperation;
+  if ((changed.includes("serviceOfferingId") || changed.includes("nodeOfferings") || again === "offering") && !out.includes("create")) out.push("offering");
+  if ((changed.includes("size") || again === "scale") && !out.includes("create")) out.push("scale");
   return out;
 }

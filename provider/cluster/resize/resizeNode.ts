@@ -46,12 +46,16 @@ export async function resizeNode(ctx: ClusterContext, phase: string, node: NodeR
       ctx.progress.line(phase, `CloudStack cannot scale it live (${cloudErrorInfo(err).text.split("\n")[0]}); rolling it`, node.name);
     }
   }
-  if (kubernetes) {
-    const kube = (await kubeNodes(ctx)).get(node.name);
-    await nodeStep(ctx, phase, node, "cordon", () => cordon(ctx, node, kube, "offering"));
-    await nodeStep(ctx, phase, node, "drain", () => drain(ctx, node, settings));
+  // A VM a failed run already stopped serves nothing: straight to the offering and the start (a drain
+  // would wait on pods its dead kubelet can no longer confirm deleted).
+  if (vm.state !== "Stopped") {
+    if (kubernetes) {
+      const kube = (await kubeNodes(ctx)).get(node.name);
+      await nodeStep(ctx, phase, node, "cordon", () => cordon(ctx, node, kube, "offering"));
+      await nodeStep(ctx, phase, node, "drain", () => drain(ctx, node, settings));
+    }
+    await nodeStep(ctx, phase, node, "stop the VM", () => ctx.api.request("stopVirtualMachine", { id: vm.id }));
   }
-  if (vm.state !== "Stopped") await nodeStep(ctx, phase, node, "stop the VM", () => ctx.api.request("stopVirtualMachine", { id: vm.id }));
   if (vm.serviceofferingid !== offeringId) await nodeStep(ctx, phase, node, "change the offering", () => ctx.api.request("scaleVirtualMachine", { id: vm.id, serviceofferingid: offeringId }));
   await nodeStep(ctx, phase, node, "start the VM", () => ctx.api.request("startVirtualMachine", { id: vm.id }));
   ctx.dropShell(node);

@@ -74,3 +74,29 @@ test("on a hypervisor that scales live (XenServer, enable.dynamic.scale.vm) with
     await liveSim.stop();
   }
 });
+
+test("a start that fails mid-roll leaves the cluster in Alert; the next up starts that node on its new offering and rolls the rest", async () => {
+  const rec = recorder();
+  const p = providers(rec.sink);
+  const version = await createVersion(sim, p);
+  const olds = clusterArgs(sim, version.id, version.semanticVersion, { name: "offf", size: 2, serviceOfferingId: SEED_IDS.offerings.medium });
+  const { id, outs } = await p.cluster.create(olds);
+  const news = { ...olds, serviceOfferingId: SEED_IDS.offerings.large };
+  sim.faults.set("job=startVirtualMachine:count=1:code=530");
+  const failure = await p.cluster.update!(id, outs, news).then(() => undefined, (e: { message: string; properties?: Record<string, unknown> }) => e);
+  sim.faults.clear();
+  expect(failure?.message).toMatch(/control failed on offf-[0-9a-f]+-control-1: start the VM: CloudStack startVirtualMachine failed \(530\).*carries on node by node/);
+  expect(failure?.properties).toMatchObject({ state: "Alert" });
+
+  rec.lines.length = 0;
+  const { outs: resized } = await p.cluster.update!(id, failure?.properties as Record<string, unknown>, news);
+  expect(resized).toMatchObject({ state: "Running", cpuNumber: 12 });
+  expect(await offeringsOf(sim, outs.virtualMachineIds as string[])).toEqual((outs.virtualMachineIds as string[]).map(() => SEED_IDS.offerings.large));
+  // control-1 was stopped and already on the new offering: only started, not drained again.
+  const control1 = rec.lines.filter((l) => /control-1\)$/.test(l));
+  expect(control1.some((l) => /start the VM: done/.test(l))).toBe(true);
+  expect(control1.some((l) => /drain|change the offering/.test(l))).toBe(false);
+  expect((await kubectlNodes(String(resized.kubeconfig))).every((n) => n.ready)).toBe(true);
+  await p.cluster.delete!(id, resized);
+  await expectNoLeaks(sim, resized);
+});
