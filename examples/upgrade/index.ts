@@ -4,7 +4,8 @@
 //
 // Stack config: zoneId, serviceOfferingId; fromVersion, fromIsoUrl, fromIsoChecksum (optional);
 // toVersion, toIsoUrl, toIsoChecksum (optional); clusterVersion (fromVersion to create, toVersion to
-// upgrade); workers (optional, default 3), maxUnavailable (optional, default 1), clusterName (optional).
+// upgrade); workers (optional, default 3), maxUnavailable (optional, default 1), nodeReadyTimeout
+// (optional, default 10m), clusterName (optional).
 // Provider config: cloudstack-kubernetes:apiUrl / apiKey / secretKey (--secret), or CLOUDSTACK_* env.
 import * as pulumi from "@pulumi/pulumi";
 import * as cks from "pulumi-cloudstack-kubernetes";
@@ -34,6 +35,7 @@ const wanted = config.require("clusterVersion");
 const chosen = versions.find((v) => v.semanticVersion === wanted);
 if (!chosen) throw new Error(`clusterVersion ${wanted} is neither fromVersion nor toVersion`);
 const maxUnavailable = config.get("maxUnavailable");
+const nodeReadyTimeout = config.get("nodeReadyTimeout");
 
 const cluster = new cks.KubernetesCluster("upgrade", {
   ...connection,
@@ -43,7 +45,10 @@ const cluster = new cks.KubernetesCluster("upgrade", {
   kubernetesVersion: chosen.resource.semanticVersion,
   serviceOfferingId: config.require("serviceOfferingId"),
   size: config.getNumber("workers") ?? 3,
-  upgrade: { maxUnavailable: maxUnavailable === undefined ? 1 : /%$/.test(maxUnavailable) ? maxUnavailable : Number(maxUnavailable) },
+  upgrade: {
+    maxUnavailable: maxUnavailable === undefined ? 1 : /%$/.test(maxUnavailable) ? maxUnavailable : Number(maxUnavailable),
+    ...(nodeReadyTimeout ? { nodeReadyTimeout } : {}),
+  },
 });
 
 export const endpoint = cluster.endpoint;

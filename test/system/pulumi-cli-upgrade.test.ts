@@ -1,6 +1,7 @@
-// examples/upgrade under the real Pulumi CLI: create on 1.32, preview and apply the upgrade to 1.33 by a
-// config change (an in-place update, never a replace), real kubectl shows every node at v1.33.5, and a
-// downgrade is refused at preview. Then destroy, leaving nothing behind.
+// examples/upgrade under the real Pulumi CLI: create on 1.32, preview the upgrade to 1.33 (a config change:
+// an in-place update, never a replace); a worker that never becomes Ready stops it with the cluster in
+// Alert and the partial state kept by the engine; the next `pulumi up` carries on, and real kubectl shows
+// every node at v1.33.5; a downgrade is refused at preview. Then destroy, leaving nothing behind.
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -48,15 +49,32 @@ describe("examples/upgrade with the real Pulumi CLI", () => {
     expect(await kubeletVersions(String((await s.outputs(true)).kubeconfig))).toEqual(["v1.32.9", "v1.32.9", "v1.32.9"]);
   });
 
-  cliIt("changing clusterVersion to 1.33.5 previews an in-place update and pulumi up upgrades every node", async () => {
+  cliIt("changing clusterVersion to 1.33.5 previews an in-place update; a worker that never becomes Ready stops pulumi up with the cluster in Alert", async () => {
     await s.run(["config", "set", "clusterVersion", "1.33.5", "--stack", "upgrade", "--non-interactive"]);
+    await s.run(["config", "set", "nodeReadyTimeout", "8s", "--stack", "upgrade", "--non-interactive"]);
     const preview = await s.run(["preview", "--diff", ...s.flags()]);
     expectSuccess(preview, "pulumi preview");
     expect(preview.stdout).toMatch(/~ 1 to update/);
     expect(preview.stdout).not.toMatch(/to replace/);
+    suite.sim.faults.set("node-never-ready:match=worker-2:count=1");
+    const r = await s.run(["up", "--yes", ...s.flags()]);
+    suite.sim.faults.clear();
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/workers failed on upgrade-[0-9a-f]+-worker-2: Ready at v1\.33\.5/);
+    const partial = await s.outputs(true);
+    expect(partial).toMatchObject({ kubernetesVersion: "1.32.9" });
+    const exported = JSON.parse((await s.run(["stack", "export", ...s.flags()])).stdout) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+    // The program names the cluster resource "upgrade": its URN ends with "::upgrade".
+    const cluster = exported.deployment.resources.find((x) => x.urn.endsWith("::upgrade"));
+    expect(cluster?.outputs).toMatchObject({ state: "Alert", upgradeInProgress: { version: "1.33.5" } });
+  });
+
+  cliIt("the next pulumi up carries on from the failed worker and every node ends at v1.33.5", async () => {
     const r = await s.run(["up", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi up");
-    expect(r.stdout).toMatch(/kubeadm upgrade apply v1\.33\.5: done in/);
+    // control-1 and worker-1 were done: they are only checked, not upgraded again.
+    expect(r.stdout).not.toMatch(/kubeadm upgrade apply v1\.33\.5: done/);
+    expect(r.stdout).toMatch(/already at v1\.33\.5: done in .*control-1/);
     const outputs = await s.outputs(true);
     expect(outputs.kubernetesVersion).toBe("1.33.5");
     expect(await kubeletVersions(String(outputs.kubeconfig))).toEqual(["v1.33.5", "v1.33.5", "v1.33.5"]);
