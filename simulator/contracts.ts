@@ -182,6 +182,11 @@ export interface KubeClusterView {
   readonly tls: { caCertPem: string; serverCertPem: string; serverKeyPem: string };
   /** false while etcd has no quorum or the control plane is down: /readyz then answers 500. */
   healthy(): boolean;
+  /**
+   * Called after every write through the HTTP API (create, update, patch, delete, eviction), so the
+   * cluster's controllers and kubelets (node/kube reconcile.ts) act on objects an outside kubectl sent.
+   */
+  changed?(): void;
 }
 
 /** What cloud/ hands the API front (api/). */

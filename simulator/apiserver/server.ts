@@ -131,6 +131,7 @@ async function respond(view: KubeClusterView, req: IncomingMessage, res: ServerR
         type: route.type,
         namespace: route.namespace,
         name: route.name,
+        subresource: route.subresource,
         query: url.searchParams,
         accept: req.headers.accept ?? "application/json",
         contentType: req.headers["content-type"] ?? "application/json",
@@ -138,6 +139,7 @@ async function respond(view: KubeClusterView, req: IncomingMessage, res: ServerR
         store: view.store,
         now: Date.now(),
       });
+      if (method !== "GET" && reply.kind !== "watch") view.changed?.();
       break;
   }
   if (reply.kind === "watch") {

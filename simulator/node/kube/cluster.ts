@@ -5,6 +5,7 @@ import type { KubeClusterView, SocketAddress } from "../../contracts";
 import { MemoryKubeStore } from "../../apiserver/store";
 import type { ApiServerHandle } from "./context";
 import { discoveryHash, type CertKeyPair } from "./pki";
+import { reconcileCluster } from "./reconcile";
 import { compareVersions, formatVersion, type KubeVersion } from "./versions";
 
 export interface BootstrapToken {
@@ -154,6 +155,8 @@ export class KubeCluster {
       gitVersion: () => formatVersion(this.servingVersion()),
       tls: { caCertPem: this.ca.certPem, serverCertPem: member.serverTls.certPem, serverKeyPem: member.serverTls.keyPem },
       healthy: () => this.etcdHealthy() && this.liveApiServers().length > 0,
+      // Controllers and kubelets act on what an outside kubectl wrote (Deployments, PDBs, cordons, evictions).
+      changed: () => reconcileCluster(this),
     };
   }
 }
