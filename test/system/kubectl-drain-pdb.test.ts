@@ -119,4 +119,30 @@ describe("real kubectl: Deployment + PodDisruptionBudget and drain through the e
     },
     90_000,
   );
+
+  KUBECTL.it(
+    "the admin API stops kubelet on a node out of band (NotReady), starts it again (Ready), and moves the clock",
+    async () => {
+      const k = cluster.kubeconfigPath;
+      const worker = cluster.infra.nodes[2].name;
+      const admin = (p: string, body: unknown) =>
+        fetch(sim.apiUrl.replace(/\/client\/api$/, p), { method: "POST", headers: { "X-Sim-Admin-Key": sim.adminApiKey, "Content-Type": "application/json" }, body: JSON.stringify(body) });
+      expect((await admin(`/admin/nodes/${worker}/services/kubelet`, { action: "stop" })).status).toBe(200);
+      const status = async () => /^(\S+)\s+(\S+)/m.exec((await run(k, ["get", "nodes", worker, "--no-headers"])).stdout)?.[2];
+      expect(await status()).toBe("NotReady");
+      const noKey = await fetch(sim.apiUrl.replace(/\/client\/api$/, `/admin/nodes/${worker}/services/kubelet`), { method: "POST", body: JSON.stringify({ action: "start" }) });
+      expect(noKey.status).toBe(401);
+      expect((await admin("/admin/nodes/no-such-vm/services/kubelet", { action: "start" })).status).toBe(404);
+      const started = await admin(`/admin/nodes/${worker}/services/kubelet`, { action: "start" });
+      expect(await started.json()).toMatchObject({ vm: worker, unit: "kubelet", active: "active" });
+      await waitForReadyNodes(k, 3, 20_000);
+
+      const before = Date.now();
+      const moved = (await (await admin("/admin/clock", { advanceMs: 400 * 86_400_000 })).json()) as { now: string };
+      expect(Date.parse(moved.now) - before).toBeGreaterThanOrEqual(400 * 86_400_000);
+      expect((await admin("/admin/clock", { advanceMs: -1 })).status).toBe(400);
+    },
+    60_000,
+  );
 });
+
