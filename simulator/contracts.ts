@@ -197,6 +197,8 @@ export interface KubeClusterView {
    * cluster's controllers and kubelets (node/kube reconcile.ts) act on objects an outside kubectl sent.
    */
   changed?(): void;
+  /** The simulated time (clock.now()): client certificates expired by it are refused (401) as kube-apiserver does. */
+  now?(): number;
 }
 
 /** What cloud/ hands the API front (api/). */

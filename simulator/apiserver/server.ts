@@ -86,7 +86,7 @@ async function respond(view: KubeClusterView, req: IncomingMessage, res: ServerR
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "https://apiserver.invalid");
   const path = url.pathname;
-  const user = authenticate(req.socket as TLSSocket);
+  const user = authenticate(req.socket as TLSSocket, view.now?.());
   if (!user && !anonymousAllowed(method, path)) {
     sendJson(res, 401, UNAUTHORIZED);
     return;

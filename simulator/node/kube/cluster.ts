@@ -97,6 +97,8 @@ export class KubeCluster {
   readonly appliedTypes = new Map<string, { apiVersion: string; kind: string; namespaced: boolean }>();
   /** Whether a CNI manifest has been applied (see markCniIfPresent in kubectlApply). */
   cniInstalled = false;
+  /** The simulator clock's now() (set by kubeadm init from the node's clock). */
+  clockNow: () => number = () => Date.now();
 
   constructor(init: ClusterInit) {
     this.id = init.id;
@@ -157,6 +159,7 @@ export class KubeCluster {
       healthy: () => this.etcdHealthy() && this.liveApiServers().length > 0,
       // Controllers and kubelets act on what an outside kubectl wrote (Deployments, PDBs, cordons, evictions).
       changed: () => reconcileCluster(this),
+      now: () => this.clockNow(),
     };
   }
 }
