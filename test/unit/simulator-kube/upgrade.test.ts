@@ -201,3 +201,21 @@ describe("kubeadm upgrade on simulated nodes", () => {
     expect(r.stderr).toContain('couldn\'t create a Kubernetes client from file "/etc/kubernetes/kubelet.conf"');
   });
 });
+
+describe("the kubelet binary is busy while kubelet runs", () => {
+  test("kubelet start holds /opt/bin/kubelet (ETXTBSY) and stop releases it", async () => {
+    const { textBusy } = await import("../../../simulator/node/textBusy");
+    const world = new World();
+    try {
+      const cp = world.machine("cp-1", "1.32.4");
+      expect((await world.run(cp, "kubeadm init")).code).toBe(0);
+      expect(textBusy(cp, "/opt/bin/kubelet")).toBe(true);
+      await world.systemctl(cp, "stop", "kubelet");
+      expect(textBusy(cp, "/opt/bin/kubelet")).toBe(false);
+      await world.systemctl(cp, "start", "kubelet");
+      expect(textBusy(cp, "/opt/bin/kubelet")).toBe(true);
+    } finally {
+      await world.close();
+    }
+  });
+});
