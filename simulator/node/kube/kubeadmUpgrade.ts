@@ -25,6 +25,7 @@ import { readingConfigLines } from "./kubeadmCerts";
 import { rejectMixedConfig } from "./kubeadmMixedArgs";
 import { kubeadmVersionOf, requireRootFailure } from "./kubeadmShared";
 import { controlPlaneCluster, imagePresent, importedImages, kubeletIdentity } from "./nodeFacts";
+import { startMemberApi, stopMemberApi } from "./lifecycle";
 import { writeManifests } from "./nodeFiles";
 import { reconcileCluster } from "./reconcile";
 import { healthFailure, healthIssues, parseTarget, policyFailure, versionPolicy } from "./upgradePolicy";
@@ -160,8 +161,15 @@ async function upgradeStaticPods(ctx: KubeToolsContext, machine: NodeMachine, cl
   await ctx.env.clock.sleep(duration, io.signal);
   member.version = target;
   writeManifests(machine, cluster, cluster.nodes.get(member.nodeName)?.internalIp ?? machine.spec.guestIp, target, cluster.etcd.mode === "stacked" && cluster.etcd.members.has(member.nodeName));
+  // The kubelet restarts kube-apiserver with the new manifest and kubeadm waits for it to come back
+  // ("[upgrade/staticpods] Waiting for the kubelet to restart the component"): it then serves the renewed certificate.
+  const node = cluster.nodes.get(member.nodeName);
+  if (member.api && node?.kubeletRunning) {
+    await stopMemberApi(ctx, cluster, member, machine);
+    await startMemberApi(ctx, cluster, member, machine);
+  }
   for (const component of ["kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
-    io.stdout(`[upgrade/staticpods] Preparing for "${component}" upgrade\n${(renewed.get(component) ?? []).join("")}[upgrade/staticpods] Moving new manifest to "/etc/kubernetes/manifests/${component}.yaml"\n[upgrade/staticpods] Component "${component}" upgraded successfully!\n`);
+    io.stdout(`[upgrade/staticpods] Preparing for "${component}" upgrade\n${(renewed.get(component) ?? []).join("")}[upgrade/staticpods] Moving new manifest to "/etc/kubernetes/manifests/${component}.yaml"\n[upgrade/staticpods] Waiting for the kubelet to restart the component\n[upgrade/staticpods] This can take up to 5m0s\n[upgrade/staticpods] Component "${component}" upgraded successfully!\n`);
   }
   io.stdout("[upgrade/control-plane] The control plane instance for this node was successfully upgraded!\n");
 }

@@ -11,6 +11,7 @@ import { CommandFailure } from "./failure";
 import { kubeletStarted, kubeletStopped, registerNode, startMemberApi, stopMemberApi } from "./lifecycle";
 import { ETCD_PATHS, KUBELET_PATHS, hasBinary, installedVersion, kubeletIdentity } from "./nodeFacts";
 import { podSandboxProblem } from "./podSandbox";
+import { watchStaticPods } from "./staticPods";
 import { appendJournal } from "../services";
 import { markExecuting, markExited } from "../textBusy";
 
@@ -65,6 +66,7 @@ async function runKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<
   // A (re)starting kubelet registers its Node again if it was deleted meanwhile.
   if (!cluster.store.get("v1", "Node", nodeName)) registerNode(cluster, node);
   kubeletStarted(ctx, cluster, node);
+  if (member && member.vmId === machine.spec.vmId) watchStaticPods(ctx, cluster, member, machine, node);
   return "running";
 }
 

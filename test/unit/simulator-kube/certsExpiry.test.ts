@@ -134,4 +134,26 @@ describe("kubeadm certs with the simulator clock", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('unknown command "nothing" for "kubeadm certs renew"');
   });
+
+  test("moving kube-apiserver.yaml away stops the API server at the kubelet's next file check; putting it back serves the renewed certificate", async () => {
+    const cp = world.machine("cp-1", "1.32.4");
+    expect((await world.run(cp, "kubeadm init")).code).toBe(0);
+    const servedAtInit = await servedNotAfter(cp.exposed.get(6443)!);
+    world.clock.offset = 200 * DAY;
+    expect((await world.run(cp, "kubeadm certs renew apiserver")).code).toBe(0);
+    expect((await servedNotAfter(cp.exposed.get(6443)!)).getTime()).toBe(servedAtInit.getTime());
+    const manifest = cp.fs.read("/etc/kubernetes/manifests/kube-apiserver.yaml")!;
+    cp.fs.remove("/etc/kubernetes/manifests/kube-apiserver.yaml");
+    const until = async (what: string, probe: () => boolean) => {
+      for (let i = 0; i < 100 && !probe(); i++) await new Promise((r) => setTimeout(r, 20));
+      if (!probe()) throw new Error(`timed out: ${what}`);
+    };
+    await until("API server stopped", () => !cp.exposed.has(6443));
+    expect((await world.run(cp, "kubectl get nodes", { env: ENV })).code).toBe(1);
+    cp.fs.write("/etc/kubernetes/manifests/kube-apiserver.yaml", manifest, { mode: 0o600 });
+    await until("API server started", () => cp.exposed.has(6443));
+    const served = await servedNotAfter(cp.exposed.get(6443)!);
+    expect(served.getTime() - servedAtInit.getTime()).toBeGreaterThan(199 * DAY);
+  });
 });
+

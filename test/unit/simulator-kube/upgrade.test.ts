@@ -1,6 +1,7 @@
 // kubeadm upgrade plan|apply|node against kubeadm's rules (cmd/kubeadm/app/phases/upgrade/policy.go,
 // health.go, compute.go; cmd/kubeadm/app/cmd/upgrade/*.go), the kubelet version a node reports after
 // its binary is replaced and it restarts, and the certificates an upgrade renews.
+import { connect } from "node:tls";
 import { certificateFacts } from "../../../simulator/node/kube/pki";
 import { parseTarget, policyFailure, versionPolicy } from "../../../simulator/node/kube/upgradePolicy";
 import { CNI_MANIFEST, World, imagesFor, type TestMachine } from "./harness";
@@ -159,6 +160,15 @@ describe("kubeadm upgrade on simulated nodes", () => {
     expect(applied.stdout).toContain("[upgrade/staticpods] Renewing apiserver certificate\n");
     expect(applied.stdout).toContain('[upgrade] SUCCESS! A control plane node of your cluster was upgraded to "v1.33.1".\n\n[upgrade] Now please proceed with upgrading the rest of the nodes by following the right order.\n');
     const certAfter = certificateFacts(cp1.fs.read("/etc/kubernetes/pki/apiserver.crt")!.toString());
+    // kube-apiserver was restarted with the new manifest: it serves the renewed certificate.
+    const served = await new Promise<string>((resolve, reject) => {
+      const socket = connect({ host: "127.0.0.1", port: cp1.exposed.get(6443)!, rejectUnauthorized: false }, () => {
+        resolve(socket.getPeerCertificate().valid_to);
+        socket.destroy();
+      });
+      socket.on("error", reject);
+    });
+    expect(Date.parse(served)).toBe(certAfter.notAfter.getTime());
     expect(certAfter.notAfter.getTime() - certBefore.notAfter.getTime()).toBeGreaterThan(29 * 86_400_000);
     expect(certAfter.dnsNames).toEqual(certBefore.dnsNames);
     // The API answers with the lowest control-plane version until cp-2 is upgraded too.
