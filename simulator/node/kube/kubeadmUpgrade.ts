@@ -28,7 +28,7 @@ import { controlPlaneCluster, imagePresent, importedImages, kubeletIdentity } fr
 import { startMemberApi, stopMemberApi } from "./lifecycle";
 import { writeManifests } from "./nodeFiles";
 import { reconcileCluster } from "./reconcile";
-import { healthFailure, healthIssues, parseTarget, policyFailure, versionPolicy } from "./upgradePolicy";
+import { clusterConfigFailure, healthFailure, healthIssues, parseTarget, policyFailure, versionPolicy } from "./upgradePolicy";
 import { compareVersions, formatVersion, requiredImages, type KubeVersion } from "./versions";
 
 const UPGRADE_FLAGS: FlagSpecs = {
@@ -77,7 +77,10 @@ function checkHealth(machine: NodeMachine, cluster: KubeCluster, flags: Flags, p
 }
 
 function plan(machine: NodeMachine, cluster: KubeCluster, kubeadm: KubeVersion, flags: Flags, io: CommandIO): number {
-  io.stdout(`[preflight] Running pre-flight checks.\n${readingConfigLines("upgrade/config", kubeadm)}[upgrade] Running cluster health checks\n`);
+  io.stdout(`[preflight] Running pre-flight checks.\n${readingConfigLines("upgrade/config", kubeadm)}`);
+  const config = clusterConfigFailure(cluster.version, kubeadm);
+  if (config) throw new CommandFailure(`[upgrade/init config] FATAL: ${config}${STACK}`);
+  io.stdout("[upgrade] Running cluster health checks\n");
   checkHealth(machine, cluster, flags, "");
   io.stdout("[upgrade] Fetching available versions to upgrade to\n");
   // getLatestClusterVersion: the highest kube-apiserver version among the control-plane members.
@@ -178,7 +181,10 @@ async function apply(ctx: KubeToolsContext, machine: NodeMachine, io: CommandIO,
   const phase = kubeadm.minor >= 30 ? "error execution phase preflight: " : "";
   const targetText = flags.positionals[0];
   if (!targetText) throw new CommandFailure(`missing one or more required arguments: [version]${STACK}`);
-  io.stdout(`${readingConfigLines("upgrade", kubeadm)}[upgrade/preflight] Running preflight checks\n[upgrade] Running cluster health checks\n`);
+  io.stdout(readingConfigLines("upgrade", kubeadm));
+  const config = clusterConfigFailure(cluster.version, kubeadm);
+  if (config) throw new CommandFailure(`[upgrade/init config] FATAL: ${config}${STACK}`);
+  io.stdout("[upgrade/preflight] Running preflight checks\n[upgrade] Running cluster health checks\n");
   checkHealth(machine, cluster, flags, phase);
   const target = parseTarget(targetText);
   if (!target) throw new CommandFailure(`${phase}unable to parse normalized version "${targetText}" as a semantic version${STACK}`);
@@ -225,6 +231,8 @@ async function upgradeNode(ctx: KubeToolsContext, machine: NodeMachine, io: Comm
     throw new CommandFailure(`couldn't create a Kubernetes client from file "${file}": failed to load admin kubeconfig: open ${file}: no such file or directory${STACK}`);
   }
   const kubeadm = kubeadmVersionOf(io);
+  const config = clusterConfigFailure(cluster.version, kubeadm);
+  if (config) throw new CommandFailure(`unable to fetch the kubeadm-config ConfigMap: ${config}${STACK}`);
   io.stdout(`${readingConfigLines("upgrade", kubeadm)}[preflight] Running pre-flight checks\n`);
   const member = memberOf(cluster, machine);
   if (!isControlPlane || !member) {

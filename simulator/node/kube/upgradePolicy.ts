@@ -60,6 +60,17 @@ export function versionPolicy(target: KubeVersion & { preRelease: string }, targ
   return errs;
 }
 
+/**
+ * Reading the ClusterConfiguration from the cluster normalises its version, and a kubeadm more than one
+ * minor newer than the cluster refuses it (cmd/kubeadm/app/util/config/common.go NormalizeKubernetesVersion,
+ * called through FetchInitConfigurationFromCluster → SetInitDynamicDefaults).
+ */
+export function clusterConfigFailure(cluster: KubeVersion, kubeadm: KubeVersion): string | undefined {
+  const minimum = { major: kubeadm.major, minor: kubeadm.minor - 1, patch: 0 };
+  if (compareVersions(cluster, minimum) >= 0) return undefined;
+  return `this version of kubeadm only supports deploying clusters with the control plane version >= ${formatVersion(minimum)}. Current version: ${formatVersion(cluster)}`;
+}
+
 /** FormatErrMsg: "\t- <error>\n" per error. */
 function formatErrs(errs: string[]): string {
   return errs.map((e) => `\t- ${e}\n`).join("");

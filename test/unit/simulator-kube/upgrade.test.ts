@@ -117,10 +117,17 @@ describe("kubeadm upgrade on simulated nodes", () => {
     expect(above.stderr).toBe(
       'error execution phase preflight: the version argument is invalid due to these fatal errors:\n\n\t- Specified version to upgrade to "v1.33.1" is at least one minor release higher than the kubeadm minor release (33 > 32). Such an upgrade is not supported\n\nPlease fix the misalignments highlighted above and try upgrading again\nTo see the stack trace of this error execute with --v=5 or higher\n',
     );
+    // kubeadm two minors ahead cannot even read the cluster's configuration.
     world.installBinary(cp1, "kubeadm", "1.34.0");
     const skipped = await run("kubeadm upgrade apply v1.34.0 -y");
     expect(skipped.code).toBe(1);
-    expect(skipped.stderr).toContain("kubeadm can upgrade only 1 minor version at a time");
+    expect(skipped.stderr).toContain("[upgrade/init config] FATAL: this version of kubeadm only supports deploying clusters with the control plane version >= v1.33.0. Current version: v1.32.4");
+    expect((await world.run(cp1, "kubeadm upgrade node")).stderr).toContain("unable to fetch the kubeadm-config ConfigMap: this version of kubeadm only supports deploying clusters with the control plane version >= v1.33.0");
+    // One minor ahead of kubeadm and two of the cluster: both fatal errors.
+    world.installBinary(cp1, "kubeadm", "1.33.1");
+    const twoUp = await run("kubeadm upgrade apply v1.34.0 -y");
+    expect(twoUp.stderr).toContain("kubeadm can upgrade only 1 minor version at a time");
+    expect(twoUp.stderr).toContain("is at least one minor release higher than the kubeadm minor release (34 > 33)");
     world.installBinary(cp1, "kubeadm", "1.33.1");
     const patchAbove = await run("kubeadm upgrade apply v1.33.2 -y");
     expect(patchAbove.stderr).toContain("Can be bypassed if you pass the --force flag");
