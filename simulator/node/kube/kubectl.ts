@@ -144,7 +144,8 @@ async function run(ctx: KubeToolsContext, argv: string[], io: CommandIO, machine
     if (command === "drain") {
       const timeoutText = flagString(flags, "timeout") ?? "0s";
       const timeoutMs = parseGoDuration(timeoutText);
-      if (timeoutMs === undefined) throw new FlagError(`invalid argument "${timeoutText}" for "--timeout" flag: time: invalid duration "${timeoutText}"`);
+      // pflag DurationVar → time.ParseDuration's errors.
+      if (timeoutMs === undefined) throw new FlagError(`invalid argument "${timeoutText}" for "--timeout" flag: time: ${/^\d+(\.\d+)?$/.test(timeoutText) ? "missing unit in" : "invalid"} duration "${timeoutText}"`);
       await drain(session, io, name, {
         ignoreDaemonSets: flagBool(flags, "ignore-daemonsets"),
         deleteEmptyDirData: flagBool(flags, "delete-emptydir-data") || flagBool(flags, "delete-local-data"),

@@ -102,7 +102,8 @@ describe("kubectl drain with PodDisruptionBudgets", () => {
     expect(refused.stderr).toContain('due to error:[cannot delete Pods that declare no controller (use --force to override): default/bare, cannot delete Pods with local storage (use --delete-emptydir-data to override): default/bare]');
     const bad = await world.run(cp, "kubectl drain worker-1 --timeout=soon", { env: ENV });
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('invalid argument "soon" for "--timeout" flag');
+    expect(bad.stderr).toContain('invalid argument "soon" for "--timeout" flag: time: invalid duration "soon"');
+    expect((await world.run(cp, "kubectl drain worker-1 --timeout=300", { env: ENV })).stderr).toContain('time: missing unit in duration "300"');
     const ok = await world.run(cp, "kubectl drain worker-1 --ignore-daemonsets --delete-emptydir-data --force", { env: ENV });
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain("Warning: deleting Pods that declare no controller: default/bare");
