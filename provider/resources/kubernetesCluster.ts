@@ -20,6 +20,8 @@ import { nodePrefix } from "../cluster/names";
 import { sshConnector, type NodeConnector } from "../cluster/nodeShell";
 import { Progress, type ProgressSink } from "../cluster/progress";
 import { readClusterState } from "../cluster/readCluster";
+import { day2UpdateNeeded } from "../cluster/day2/plan";
+import { refuseWhileStopped } from "../cluster/day2/refuse";
 import { teardownCluster } from "../cluster/teardown";
 
 export interface ClusterProviderDeps {
@@ -104,7 +106,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
   /** Runs one operation's phases; a failure keeps the partial state in Pulumi (ResourceInitError). */
   async function runOperation(op: "create" | OperationName, inputs: ClusterInputs, connection: ResolvedConnection, state: ClusterState, rawInputs: Props): Promise<Props> {
     const progress = progressFor(inputs.name);
-    const { phases, failedState } = OPERATIONS[op];
+    const { phases, failedState, doneState } = OPERATIONS[op];
     try {
       await runClusterOperation(op, inputs, state, {
         api: cloud(connection),
@@ -112,7 +114,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         deadline: Deadline.in(timeoutMs(inputs, op === "create" && state.nodes.length === 0 ? "create" : "update"), `cluster ${inputs.name} ${op}`),
         progress,
         concurrency: deps.concurrency,
-      }, phases(inputs, state), failedState);
+      }, phases(inputs, state), failedState, doneState);
       return clusterOutputs(inputs, connection, state);
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
@@ -141,7 +143,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
 
     async diff(_id: string, olds: unknown, news: unknown) {
       const d = diffCluster(asProps(olds), asProps(news));
-      return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+      return { changes: d.changes || day2UpdateNeeded(asProps(olds), asProps(news)), replaces: d.replaces, deleteBeforeReplace: false };
     },
 
     async create(rawInputs: unknown) {
@@ -166,7 +168,8 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         );
       }
       const state = stateFrom(olds, id);
-      const operations = planUpdate(changed, state);
+      refuseWhileStopped(inputs, olds, state);
+      const operations = planUpdate(changed, state, inputs);
       if (operations.includes("create") && operations.includes("upgrade")) {
         throw new Error(
           `KubernetesCluster ${inputs.name}: the cluster's create did not finish (${state.stateReason ?? state.state}), so it cannot be upgraded yet. ` +
