@@ -22,6 +22,7 @@ import { Progress, type ProgressSink } from "../cluster/progress";
 import { readClusterState } from "../cluster/readCluster";
 import { day2UpdateNeeded } from "../cluster/day2/plan";
 import { refuseWhileStopped } from "../cluster/day2/refuse";
+import { sshNodeHealth } from "../cluster/day2/health";
 import { teardownCluster } from "../cluster/teardown";
 
 export interface ClusterProviderDeps {
@@ -190,6 +191,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         cloud(connection),
         { clusterId: state.clusterId, prefix: state.prefix, name: String(props.name ?? ""), zoneId: String(props.zoneId ?? ""), account: props.account as string | undefined, domainId: props.domainId as string | undefined, projectId: props.projectId as string | undefined },
         state,
+        sshNodeHealth(props, cloud(connection), connector()),
       );
       if (live.gone && ["Running", "Stopped", "Alert"].includes(state.state)) return { id: "", props: {} };
       const next: Props = { ...props, state: live.gone ? state.state : live.state, nodes: live.gone ? state.nodes : live.nodes };
