@@ -15,9 +15,10 @@ export async function apiAndKubeconfig(ctx: ClusterContext, phase: string): Prom
 /** Every control and worker node Ready within upgrade.nodeReadyTimeout (etcd members are not nodes). */
 export async function everyNodeReady(ctx: ClusterContext, phase: string): Promise<void> {
   const settings = rollingSettings(ctx.inputs);
-  const gone = ctx.state.nodes.filter((n) => n.state === "Missing");
+  const gone = ctx.state.nodes.filter((n) => n.state === "Missing" || n.state === "Error");
   if (gone.length > 0) {
-    throw new Error(`${gone.map((n) => n.name).join(", ")}: VM destroyed outside Pulumi; the cluster is left in Alert and the next \`pulumi up\` repairs what it can`);
+    const what = gone.map((n) => `${n.name} (${n.state === "Missing" ? "VM destroyed outside Pulumi" : "VM in Error"})`).join(", ");
+    throw new Error(`${what}: the cluster is left in Alert and the next \`pulumi up\` repairs what it can`);
   }
   for (const node of ctx.state.nodes.filter((n) => n.role !== "etcd")) {
     await nodeStep(ctx, phase, node, "Ready", () => waitReady(ctx, node, undefined, settings));

@@ -1,0 +1,104 @@
+// Health on refresh and repair on up, with the damage done out of band: a VM stopped and a VM destroyed
+// through the CloudStack API, the kubelet stopped over SSH. Refresh names each problem and changes
+// nothing; up repairs it (a fault mid-repair is resumed); a lost control node is reported, not rebuilt.
+import type { Simulator } from "../../../simulator";
+import { api, clusterArgs, createVersion, expectNoLeaks, kubectlNodes, providers, startSim } from "../cluster/harness";
+import { recorder } from "../upgrade/helpers";
+import { destroyVmOutOfBand, nodeNamed, onNode, stopVmOutOfBand, vmStates, type InitError, type Props } from "./helpers";
+import { pollUntil } from "../../../provider/cluster/retry";
+import { Deadline } from "../../../provider/cluster/deadline";
+
+let sim: Simulator;
+beforeAll(async () => {
+  sim = await startSim();
+});
+afterAll(async () => {
+  await sim?.stop();
+});
+
+async function rulesCount(ipAddressId: string): Promise<number> {
+  const pf = (await api(sim).listAll("listPortForwardingRules", { ipaddressid: ipAddressId, listall: true }, "portforwardingrule")) as unknown[];
+  return pf.length;
+}
+
+test("refresh reports a stopped VM, a destroyed VM and a NotReady node; up repairs them, resuming after a fault", async () => {
+  const rec = recorder();
+  const p = providers(rec.sink);
+  const version = await createVersion(sim, p);
+  const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "heal", size: 3, upgrade: { nodeReadyTimeout: "20s" } });
+  const { id, outs: created } = (await p.cluster.create(args)) as { id: string; outs: Props };
+  const rulesBefore = await rulesCount(String(created.ipAddressId));
+  const healthy = (await p.cluster.read!(id, created)).props as Props;
+  expect(healthy.state).toBe("Running");
+  expect(healthy.stateReason).toBeUndefined();
+  expect((await p.cluster.diff!(id, healthy, args)).changes).toBe(false);
+
+  await stopVmOutOfBand(sim, created, "worker-1");
+  await destroyVmOutOfBand(sim, created, "worker-2");
+  const w2 = nodeNamed(created, "worker-2");
+  const before = await vmStates(sim, id);
+  const alert = (await p.cluster.read!(id, created)).props as Props;
+  expect(alert.state).toBe("Alert");
+  const reason = String(alert.stateReason);
+  expect(reason).toMatch(/not Running: heal-[0-9a-f]{6}-worker-1 \(Stopped\)/);
+  expect(reason).toMatch(/destroyed outside Pulumi: heal-[0-9a-f]{6}-worker-2/);
+  // Read changed nothing.
+  expect(await vmStates(sim, id)).toEqual(before);
+  expect((await p.cluster.diff!(id, alert, args)).changes).toBe(true);
+
+  // Repair, with the deploy of the replacement worker failing once.
+  sim.faults.set("job=deployVirtualMachine:rate=1:count=1");
+  const err = (await p.cluster.update!(id, alert, args).catch((e: unknown) => e)) as InitError;
+  sim.faults.clear();
+  expect(err.message).toMatch(/vms failed on heal-[0-9a-f]{6}-worker-2/);
+  expect(err.properties.state).toBe("Alert");
+  rec.lines.length = 0;
+  const { outs: repaired } = (await p.cluster.update!(id, err.properties, args)) as { outs: Props };
+  expect(repaired.state).toBe("Running");
+  expect(Object.values(await vmStates(sim, id)).every((s) => s === "Running")).toBe(true);
+  expect(nodeNamed(repaired, "worker-2").virtualMachineId).not.toBe(w2.virtualMachineId);
+  expect(await rulesCount(String(repaired.ipAddressId))).toBe(rulesBefore);
+  let nodes = await kubectlNodes(String(repaired.kubeconfig));
+  expect(nodes).toHaveLength(4);
+  expect(nodes.every((n) => n.ready)).toBe(true);
+
+  // The kubelet stopped on worker-3 (an operator's mistake): refresh says NotReady, up restarts it.
+  expect((await onNode(repaired, "worker-3", ["systemctl", "stop", "kubelet"])).code).toBe(0);
+  const notReady = await pollUntil(
+    async () => {
+      const props = (await p.cluster.read!(id, repaired)).props as Props;
+      return /nodes NotReady: heal-[0-9a-f]{6}-worker-3/.test(String(props.stateReason)) ? props : undefined;
+    },
+    { deadline: Deadline.in(120_000, "NotReady"), what: "worker-3 NotReady", intervalMs: 1000 },
+  );
+  expect(notReady.state).toBe("Alert");
+  rec.lines.length = 0;
+  const { outs: healed } = (await p.cluster.update!(id, notReady, args)) as { outs: Props };
+  expect(healed.state).toBe("Running");
+  expect(rec.lines.some((l) => /heal-workers: restart kubelet: done .*worker-3\)$/.test(l))).toBe(true);
+  expect(rec.lines.some((l) => /replacing the VM/.test(l))).toBe(false);
+  nodes = await kubectlNodes(String(healed.kubeconfig));
+  expect(nodes.every((n) => n.ready)).toBe(true);
+
+  await p.cluster.delete!(id, healed);
+  await expectNoLeaks(sim, healed);
+});
+
+test("a destroyed control node (quorum lost) is reported, and nothing is destroyed", async () => {
+  const p = providers();
+  const version = await createVersion(sim, p);
+  const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "lost", size: 1 });
+  const { id, outs: created } = (await p.cluster.create(args)) as { id: string; outs: Props };
+  await destroyVmOutOfBand(sim, created, "control-1");
+  const alert = (await p.cluster.read!(id, created)).props as Props;
+  expect(alert.state).toBe("Alert");
+  expect(String(alert.stateReason)).toMatch(/destroyed outside Pulumi: lost-[0-9a-f]{6}-control-1/);
+  expect(String(alert.stateReason)).toMatch(/does not answer/);
+  const before = await vmStates(sim, id);
+  const err = (await p.cluster.update!(id, alert, args).catch((e: unknown) => e)) as InitError;
+  expect(err.message).toMatch(/control-1 is gone.*nothing was repaired.*etcd has lost its quorum \(0 of 1 members, 1 needed\).*Nothing was destroyed/);
+  expect(err.properties.state).toBe("Alert");
+  expect(await vmStates(sim, id)).toEqual(before);
+  await p.cluster.delete!(id, err.properties);
+  await expectNoLeaks(sim, err.properties);
+});
