@@ -102,3 +102,34 @@ test("a destroyed control node (quorum lost) is reported, and nothing is destroy
   await p.cluster.delete!(id, err.properties);
   await expectNoLeaks(sim, err.properties);
 });
+
+test("a worker still not Ready after a kubelet restart is replaced under the same name and joins", async () => {
+  const rec = recorder();
+  const p = providers(rec.sink);
+  const version = await createVersion(sim, p);
+  const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "mhc", size: 1, upgrade: { nodeReadyTimeout: "10s" } });
+  const { id, outs: created } = (await p.cluster.create(args)) as { id: string; outs: Props };
+  const old = nodeNamed(created, "worker-1");
+  expect((await onNode(created, "worker-1", ["systemctl", "stop", "kubelet"])).code).toBe(0);
+  const notReady = await pollUntil(
+    async () => {
+      const props = (await p.cluster.read!(id, created)).props as Props;
+      return props.state === "Alert" ? props : undefined;
+    },
+    { deadline: Deadline.in(120_000, "NotReady"), what: "worker-1 NotReady", intervalMs: 1000 },
+  );
+  expect(String(notReady.stateReason)).toMatch(/nodes NotReady: mhc-[0-9a-f]{6}-worker-1/);
+  // The kubelet comes back but the node never turns Ready (its CNI never starts): replaced once.
+  sim.faults.set("node-never-ready:match=worker-1:count=1");
+  rec.lines.length = 0;
+  const { outs: healed } = (await p.cluster.update!(id, notReady, args)) as { outs: Props };
+  sim.faults.clear();
+  expect(healed.state).toBe("Running");
+  expect(rec.lines.some((l) => /heal-workers: not Ready after a kubelet restart .*replacing the VM \(mhc-[0-9a-f]{6}-worker-1\)$/.test(l))).toBe(true);
+  expect(nodeNamed(healed, "worker-1").virtualMachineId).not.toBe(old.virtualMachineId);
+  const nodes = await kubectlNodes(String(healed.kubeconfig));
+  expect(nodes).toHaveLength(2);
+  expect(nodes.every((n) => n.ready)).toBe(true);
+  await p.cluster.delete!(id, healed);
+  await expectNoLeaks(sim, healed);
+});
