@@ -22,6 +22,13 @@ const DAY_MS = 24 * 3600_000;
 export const STATIC_POD_DIR = "/etc/kubernetes/manifests";
 /** Where the manifests wait while their pods stop; a resume finds them here and moves them back. */
 export const PAUSED_DIR = "/etc/kubernetes/manifests-cert-renewal";
+/** Written after the static pods restarted: the expiry of the certificates they were restarted with. */
+export const RESTARTED_MARK = "/etc/kubernetes/pki/.cks-static-pods-restarted-for";
+
+async function restartedFor(ctx: ClusterContext, node: NodeRecord): Promise<string | undefined> {
+  const r = await ctx.run(node, cmd.nodeCommand(["cat", RESTARTED_MARK], { sudo: true }), { allowFailure: true });
+  return r.code === 0 ? r.stdout.trim() : undefined;
+}
 
 /** True when `expireAt` (ISO 8601) falls within `days` days of `now`. */
 export function certificatesDue(expireAt: string | undefined, days: number, now: number = Date.now()): boolean {
@@ -53,8 +60,9 @@ async function restartStaticPods(ctx: ClusterContext, node: NodeRecord): Promise
 }
 
 /**
- * Renews one node. Probe: the node's earliest expiry. It is left alone when outside the window, or later
- * than the certificatesExpireAt recorded before this run (renewed by a run that failed after it).
+ * Renews one node. Probe: the node's earliest expiry. It is not renewed again when outside the window, or
+ * later than the certificatesExpireAt recorded before this run (renewed by a run that failed after it);
+ * its static pods are restarted unless the mark says they already were for these certificates.
  */
 async function renewNode(ctx: ClusterContext, node: NodeRecord, days: number, recorded: string | undefined): Promise<void> {
   const phase = "renew";
@@ -62,14 +70,19 @@ async function renewNode(ctx: ClusterContext, node: NodeRecord, days: number, re
   const paused = await listDir(ctx, node, PAUSED_DIR);
   const renewedAlready = at !== undefined && recorded !== undefined && at.getTime() > Date.parse(recorded);
   const due = !at || certificatesDue(at.toISOString(), days);
-  if ((!due || renewedAlready) && paused.length === 0) {
+  const restarted = at !== undefined && (await restartedFor(ctx, node)) === at.toISOString();
+  if ((!due || renewedAlready) && paused.length === 0 && restarted) {
     ctx.progress.line(phase, `certificates expire at ${at?.toISOString() ?? "?"}: ${renewedAlready ? "already renewed" : `outside the ${days}-day window`}`, node.name);
     return;
   }
   if (due && !renewedAlready) {
     await nodeStep(ctx, phase, node, "kubeadm certs renew all", () => ctx.run(node, cmd.nodeCommand([cmd.KUBEADM, "certs", "renew", "all"], { sudo: true, path: cmd.KUBE_PATH })));
   }
-  await nodeStep(ctx, phase, node, "restart the static pods", () => restartStaticPods(ctx, node));
+  await nodeStep(ctx, phase, node, "restart the static pods", async () => {
+    await restartStaticPods(ctx, node);
+    const now = await nodeCertificateExpiry(ctx, node);
+    if (now) await ctx.run(node, cmd.writeFile(RESTARTED_MARK, now.toISOString()));
+  });
   const version = ctx.state.kubernetesVersion ?? ctx.inputs.kubernetesVersion;
   if (version) await nodeStep(ctx, phase, node, "kube-apiserver healthy", () => waitApiserver(ctx, node, version, rollingSettings(ctx.inputs)));
 }
