@@ -32,6 +32,11 @@ test("refresh reports a stopped VM, a destroyed VM and a NotReady node; up repai
   expect(healthy.state).toBe("Running");
   expect(healthy.stateReason).toBeUndefined();
   expect((await p.cluster.diff!(id, healthy, args)).changes).toBe(false);
+  // Certificates recorded as expiring in 10 days: Alert with the warning, and up would renew them.
+  const soon = new Date(Date.now() + 10 * 24 * 3600_000).toISOString();
+  const expiring = (await p.cluster.read!(id, { ...created, certificatesExpireAt: soon })).props as Props;
+  expect(expiring.state).toBe("Alert");
+  expect(String(expiring.stateReason)).toBe(`the control-plane certificates expire at ${soon}, within 30 days (\`pulumi up\` renews them within certificateRenewalDays)`);
 
   await stopVmOutOfBand(sim, created, "worker-1");
   await destroyVmOutOfBand(sim, created, "worker-2");
