@@ -1,6 +1,9 @@
-// A stopped cluster cannot be resized, upgraded or given other offerings: CKS refuses these on a cluster
-// that is not Running (KubernetesClusterManagerImpl validateKubernetesClusterScaleParameters /
-// validateKubernetesClusterUpgradeParameters: "...cluster is not in Running state"). Start it first.
+// A stopped cluster cannot be resized, upgraded or given other offerings (issue 12 §2). CKS refuses a
+// size change while Stopped and an upgrade unless Running (apache/cloudstack plugins/integrations/
+// kubernetes-service/.../KubernetesClusterManagerImpl.java validateKubernetesClusterScaleParameters and
+// validateKubernetesClusterUpgradeParameters; reference cks-day2.md §2). CKS does change a Stopped
+// cluster's offering (ScalingStoppedCluster); here that is refused too, as the issue asks, so every
+// offering change runs on live nodes: drop the offerings from NEEDS_RUNNING_INPUTS to allow it.
 import { failure, type CheckFailure } from "./common/failures";
 
 /** Inputs whose change needs the cluster's nodes running. */
