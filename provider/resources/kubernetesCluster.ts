@@ -152,7 +152,9 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const connection = connectionFor(asProps(rawInputs));
       const clusterId = randomUUID();
       const state: ClusterState = { clusterId, prefix: nodePrefix(inputs.name, clusterId), state: "Creating", hostKeys: {}, nodes: [], virtualMachineIds: [] };
-      const outs = await runOperation("create", inputs, connection, state, asProps(rawInputs));
+      let outs = await runOperation("create", inputs, connection, state, asProps(rawInputs));
+      // A cluster declared stopped is built (and proven to work), then stopped (day2/plan.ts).
+      if (inputs.stopped) outs = await runOperation("stop", inputs, connection, state, asProps(rawInputs));
       return { id: clusterId, outs };
     },
 

@@ -59,14 +59,30 @@ test("stop then start, with a size change refused while stopped and a failed sta
   await expectNoLeaks(sim, running);
 });
 
-test("a plain start: etcd, then control, then workers; API and every node Ready", async () => {
+test("a stop that fails mid-way resumes; a plain start: etcd, then control, then workers; API and every node Ready", async () => {
   const rec = recorder();
-  const p = providers(rec.sink);
+  let armed = false;
+  const p = providers((line) => {
+    rec.sink(line);
+    // The control node's stop job fails (armed once the workers are stopped).
+    if (!armed && /stop-control: started/.test(line)) {
+      armed = true;
+      sim.faults.set("job=stopVirtualMachine:rate=1:count=1");
+    }
+  });
   const version = await createVersion(sim, p);
   const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "cold", size: 1, etcdNodes: 1 });
   const { id, outs } = await p.cluster.create(args);
-  const { outs: stopped } = (await p.cluster.update!(id, outs, { ...args, stopped: true })) as { outs: Props };
-  expect(rec.lines.filter((l) => /stop VM: done/.test(l)).map((l) => /-(control|worker|etcd)-\d\)$/.exec(l)?.[1])).toEqual(["worker", "control", "etcd"]);
+  // The worker stays stopped; the resume stops control and etcd only.
+  const err = (await p.cluster.update!(id, outs, { ...args, stopped: true }).catch((e: unknown) => e)) as InitError;
+  sim.faults.clear();
+  expect(err.message).toMatch(/stop-control failed on cold-[0-9a-f]{6}-control-1/);
+  expect(err.properties.state).toBe("Alert");
+  rec.lines.length = 0;
+  const { outs: stopped } = (await p.cluster.update!(id, err.properties, { ...args, stopped: true })) as { outs: Props };
+  expect(stopped.state).toBe("Stopped");
+  expect(rec.lines.some((l) => /stop-workers: already Stopped \(cold-[0-9a-f]{6}-worker-1\)$/.test(l))).toBe(true);
+  expect(rec.lines.filter((l) => /stop VM: done/.test(l)).map((l) => /-(control|worker|etcd)-\d\)$/.exec(l)?.[1])).toEqual(["control", "etcd"]);
   // A refresh of the stopped cluster says Stopped.
   const read = (await p.cluster.read!(id, stopped)).props as Props;
   expect(read.state).toBe("Stopped");
@@ -80,4 +96,18 @@ test("a plain start: etcd, then control, then workers; API and every node Ready"
   expect((await kubectlNodes(String(running.kubeconfig))).every((n) => n.ready)).toBe(true);
   await p.cluster.delete!(id, running);
   await expectNoLeaks(sim, running);
+});
+
+test("a cluster declared stopped is built, then stopped", async () => {
+  const rec = recorder();
+  const p = providers(rec.sink);
+  const version = await createVersion(sim, p);
+  const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "asleep", size: 1, stopped: true });
+  const { id, outs } = (await p.cluster.create(args)) as { id: string; outs: Props };
+  expect(outs.state).toBe("Stopped");
+  expect(outs.kubeconfig).toBeDefined();
+  expect(Object.values(await vmStates(sim, id))).toEqual(["Stopped", "Stopped"]);
+  expect(rec.lines.some((l) => /kubeconfig: done/.test(l))).toBe(true);
+  await p.cluster.delete!(id, outs);
+  await expectNoLeaks(sim, outs);
 });
