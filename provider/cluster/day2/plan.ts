@@ -10,7 +10,7 @@ export type Day2Operation = "stop" | "start" | "repair" | "renew-certificates";
  * Adds the day-2 operations to `planned` (create / upgrade / scale, in their order):
  * - stopped: true → only stop (size, version and offering changes are refused before this);
  * - a Stopped cluster with stopped: false → start first, before anything that needs running nodes;
- * - Alert (refreshed or recorded), with no create, scale or upgrade to resume → repair first;
+ * - Alert (refreshed or recorded), with no create or upgrade to resume → repair first (it does a size change too);
  * - certificates within certificateRenewalDays → renewal last.
  */
 export function day2Operations<T extends string>(planned: T[], _changed: readonly string[], state: ClusterState, inputs: Pick<ClusterInputs, "stopped" | "certificateRenewalDays">): (T | Day2Operation)[] {
@@ -19,10 +19,14 @@ export function day2Operations<T extends string>(planned: T[], _changed: readonl
     const create = planned.filter((op) => op === "create");
     return state.state === "Stopped" && create.length === 0 ? [] : [...create, "stop"];
   }
-  const out: (T | Day2Operation)[] = [...planned];
-  const resumes = planned.some((op) => op === "create" || op === "scale" || op === "upgrade");
+  let out: (T | Day2Operation)[] = [...planned];
+  const resumes = planned.some((op) => op === "create" || op === "upgrade");
   if (state.state === "Stopped") out.unshift("start");
-  else if (state.state === "Alert" && !resumes) out.unshift("repair");
+  else if (state.state === "Alert" && !resumes) {
+    // Repair runs the create phases with the new inputs, so it applies a size change as well (and,
+    // unlike scale alone, first starts stopped VMs and forgets destroyed workers' Node objects).
+    out = ["repair", ...out.filter((op) => op !== "scale")];
+  }
   if (!planned.some((op) => op === "create") && certificatesDue(state.certificatesExpireAt, inputs.certificateRenewalDays)) out.push("renew-certificates");
   return out;
 }

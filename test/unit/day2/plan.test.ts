@@ -22,9 +22,9 @@ describe("planUpdate with the day-2 operations", () => {
   it("starts a Stopped cluster before anything else", () => {
     expect(planUpdate(["stopped", "size"], { ...running, state: "Stopped" }, inputs)).toEqual(["start", "scale"]);
   });
-  it("repairs an Alert cluster, unless an upgrade or scale resumes", () => {
+  it("repairs an Alert cluster (a size change included), unless an upgrade resumes", () => {
     expect(planUpdate([], { ...running, state: "Alert" }, inputs)).toEqual(["repair"]);
-    expect(planUpdate(["size"], { ...running, state: "Alert" }, inputs)).toEqual(["scale"]);
+    expect(planUpdate(["size"], { ...running, state: "Alert" }, inputs)).toEqual(["repair"]);
     expect(planUpdate([], { ...running, state: "Alert", upgradeInProgress: { version: "1.33.5", versionId: "i", fromVersion: "1.32.9" } }, inputs)).toEqual(["upgrade"]);
   });
   it("renews certificates last when within the window", () => {
