@@ -138,3 +138,28 @@ test("a worker still not Ready after a kubelet restart is replaced under the sam
   await p.cluster.delete!(id, healed);
   await expectNoLeaks(sim, healed);
 });
+
+test("HA: a lost control node with quorum kept is reported while the lost worker is repaired", async () => {
+  const p = providers();
+  const version = await createVersion(sim, p);
+  const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "ha", size: 1, controlNodes: 3 });
+  const { id, outs: created } = (await p.cluster.create(args)) as { id: string; outs: Props };
+  await destroyVmOutOfBand(sim, created, "control-3");
+  await destroyVmOutOfBand(sim, created, "worker-1");
+  const alert = (await p.cluster.read!(id, created)).props as Props;
+  expect(String(alert.stateReason)).toMatch(/destroyed outside Pulumi: ha-[0-9a-f]{6}-control-3, ha-[0-9a-f]{6}-worker-1/);
+  const err = (await p.cluster.update!(id, alert, args).catch((e: unknown) => e)) as InitError;
+  expect(err.message).toMatch(/unrepaired failed: not repaired: ha-[0-9a-f]{6}-control-3 .*etcd keeps its quorum \(2 of 3 members\).*Nothing was destroyed/);
+  expect(err.properties.state).toBe("Alert");
+  const states = await vmStates(sim, id);
+  expect(Object.keys(states).some((n) => n.endsWith("-control-3"))).toBe(false);
+  expect(Object.keys(states).filter((n) => n.endsWith("-worker-1"))).toHaveLength(1);
+  expect(Object.values(states).every((s) => s === "Running")).toBe(true);
+  const nodes = await kubectlNodes(String(err.properties.kubeconfig));
+  expect(nodes.find((n) => n.name.endsWith("-worker-1"))?.ready).toBe(true);
+  expect((err.properties.nodes as { name: string; state?: string }[]).find((n) => n.name.endsWith("-control-3"))?.state).toBe("Missing");
+  const again = (await p.cluster.read!(id, err.properties)).props as Props;
+  expect(String(again.stateReason)).toMatch(/destroyed outside Pulumi: ha-[0-9a-f]{6}-control-3$|destroyed outside Pulumi: ha-[0-9a-f]{6}-control-3;/);
+  await p.cluster.delete!(id, err.properties);
+  await expectNoLeaks(sim, err.properties);
+});
