@@ -11,11 +11,23 @@ import { cloudInitPhase, installPhase, joinPhase } from "../phases/bootstrap";
 import { replaceUnbootedVm } from "../phases/bootReplace";
 import { kubeNodes, kubectlNode, nodeStep, waitReady } from "../upgrade/nodeSteps";
 import { rollingSettings } from "../upgrade/settings";
+import { parseDuration } from "../duration";
 
 const PHASE = "heal-workers";
 
+/** A worker the join phase just joined needs a moment (its CNI starting) before a restart is called for. */
+const JOIN_GRACE_MS = 15_000;
+
 async function readyAfterKubeletRestart(ctx: ClusterContext, node: NodeRecord): Promise<string | undefined> {
   const settings = rollingSettings(ctx.inputs);
+  const grace = `${Math.round(Math.min(JOIN_GRACE_MS, parseDuration(settings.nodeReadyTimeout)) / 1000)}s`;
+  try {
+    await waitReady(ctx, node, undefined, { nodeReadyTimeout: grace });
+    ctx.progress.line(PHASE, "Ready (just joined)", node.name);
+    return undefined;
+  } catch {
+    // Still not Ready: restart its kubelet.
+  }
   try {
     await nodeStep(ctx, PHASE, node, "restart kubelet", () => ctx.run(node, cmd.restartUnit("kubelet"), { timeoutMs: 120_000 }));
     await nodeStep(ctx, PHASE, node, "Ready", () => waitReady(ctx, node, undefined, settings));

@@ -34,8 +34,9 @@ export async function powerNode(ctx: ClusterContext, phase: string, node: NodeRe
     return false;
   }
   node.virtualMachineId = vm.id;
-  if (power === "start" && vm.state === "Error") {
-    // A VM a failed deploy left in Error cannot start; repair's vms phase destroys and deploys it again.
+  if (vm.state === "Error") {
+    // A VM a failed deploy left in Error neither runs nor starts; repair's vms phase destroys and
+    // deploys it again.
     ctx.progress.line(phase, "VM is in Error: left for the repair to deploy again", node.name);
     node.state = vm.state;
     return false;

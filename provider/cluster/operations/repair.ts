@@ -24,7 +24,13 @@ export function repairOperation(inputs: ClusterInputs, state: ClusterState): Pha
     ctx.state.nodes = ctx.state.nodes.filter((n) => !skip.has(n.name));
   };
   const create = createOperation(inputs, state).flatMap((phase): Phase[] => {
-    if (phase.name === "plan") return [{ name: "plan", run: async (ctx) => (await phase.run(ctx), keep(ctx)) }];
+    if (phase.name === "plan") {
+      const plan = async (ctx: ClusterContext): Promise<void> => {
+        await phase.run(ctx);
+        keep(ctx);
+      };
+      return [{ name: "plan", run: plan }];
+    }
     if (phase.name === "join") return [phase, { name: "heal-workers", run: healWorkersPhase }];
     return [phase];
   });
