@@ -20,7 +20,7 @@ import { nodePrefix } from "../cluster/names";
 import { sshConnector, type NodeConnector } from "../cluster/nodeShell";
 import { Progress, type ProgressSink } from "../cluster/progress";
 import { readClusterState } from "../cluster/readCluster";
-import { day2UpdateNeeded } from "../cluster/day2/plan";
+import { day2ResumeHint, day2UpdateNeeded } from "../cluster/day2/plan";
 import { refuseWhileStopped } from "../cluster/day2/refuse";
 import { sshNodeHealth } from "../cluster/day2/health";
 import { teardownCluster } from "../cluster/teardown";
@@ -129,7 +129,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       if (op === "upgrade" && err instanceof PhaseError && (err.phase === "validate-upgrade" || err.phase === "probe-versions")) {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was changed; fix the input or the cluster and run \`pulumi up\` again.`);
       }
-      const resume = op === "upgrade" ? "Run `pulumi up` again to carry on from this node (nodes already upgraded are not upgraded again)" : "Run `pulumi up` again to resume (the cluster id and key are kept)";
+      const resume = day2ResumeHint(op, err) ?? (op === "upgrade" ? "Run `pulumi up` again to carry on from this node (nodes already upgraded are not upgraded again)" : "Run `pulumi up` again to resume (the cluster id and key are kept)");
       const message = `KubernetesCluster ${inputs.name}: ${cause}. ${resume}, or \`pulumi destroy\` to remove what was created.`;
       state.state = failedState;
       state.stateReason = cause;

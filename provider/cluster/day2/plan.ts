@@ -3,6 +3,7 @@
 import type { ClusterInputs } from "../../resources/clusterInputs";
 import type { ClusterState } from "../clusterState";
 import { certificatesDue } from "../operations/renewCertificates";
+import { PhaseError } from "../context";
 
 export type Day2Operation = "stop" | "start" | "repair" | "renew-certificates";
 
@@ -39,4 +40,13 @@ export function day2UpdateNeeded(olds: Record<string, unknown>, news: Record<str
   if (olds.state === "Stopped") return !stopped;
   if (olds.state === "Running" && stopped) return true;
   return !stopped && certificatesDue(typeof olds.certificatesExpireAt === "string" ? olds.certificatesExpireAt : undefined, days);
+}
+
+/** What the failure message of a day-2 operation suggests instead of the generic "run up again to resume". */
+export function day2ResumeHint(op: string, err: unknown): string | undefined {
+  if (op === "repair" && err instanceof PhaseError && (err.phase === "assess" || err.phase === "unrepaired")) {
+    return "Everything else that could be repaired was; the cluster stays in Alert until the lost node is dealt with as said above";
+  }
+  if (op === "stop" || op === "start") return `Run \`pulumi up\` again to carry on (VMs already ${op === "stop" ? "stopped" : "started"} are left as they are)`;
+  return undefined;
 }

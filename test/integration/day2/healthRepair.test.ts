@@ -102,6 +102,8 @@ test("a destroyed control node (quorum lost) is reported, and nothing is destroy
   const before = await vmStates(sim, id);
   const err = (await p.cluster.update!(id, alert, args).catch((e: unknown) => e)) as InitError;
   expect(err.message).toMatch(/control-1 is gone.*nothing was repaired.*etcd has lost its quorum \(0 of 1 members, 1 needed\).*Nothing was destroyed/);
+  expect(err.message).toMatch(/the cluster stays in Alert until the lost node is dealt with/);
+  expect(err.message).not.toMatch(/again to resume/);
   expect(err.properties.state).toBe("Alert");
   expect(await vmStates(sim, id)).toEqual(before);
   await p.cluster.delete!(id, err.properties);
@@ -149,6 +151,7 @@ test("HA: a lost control node with quorum kept is reported while the lost worker
   const alert = (await p.cluster.read!(id, created)).props as Props;
   expect(String(alert.stateReason)).toMatch(/destroyed outside Pulumi: ha-[0-9a-f]{6}-control-3, ha-[0-9a-f]{6}-worker-1/);
   const err = (await p.cluster.update!(id, alert, args).catch((e: unknown) => e)) as InitError;
+  expect(err.message).toMatch(/the cluster stays in Alert until the lost node is dealt with/);
   expect(err.message).toMatch(/unrepaired failed: not repaired: ha-[0-9a-f]{6}-control-3 .*etcd keeps its quorum \(2 of 3 members\).*Nothing was destroyed/);
   expect(err.properties.state).toBe("Alert");
   const states = await vmStates(sim, id);
