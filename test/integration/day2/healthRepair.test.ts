@@ -166,3 +166,24 @@ test("HA: a lost control node with quorum kept is reported while the lost worker
   await p.cluster.delete!(id, err.properties);
   await expectNoLeaks(sim, err.properties);
 });
+
+test("a size change on an Alert cluster is applied by the repair, after the stopped worker is started", async () => {
+  const rec = recorder();
+  const p = providers(rec.sink);
+  const version = await createVersion(sim, p);
+  const args = clusterArgs(sim, version.id, version.semanticVersion, { name: "grow", size: 1 });
+  const { id, outs: created } = (await p.cluster.create(args)) as { id: string; outs: Props };
+  await stopVmOutOfBand(sim, created, "worker-1");
+  const alert = (await p.cluster.read!(id, created)).props as Props;
+  expect(alert.state).toBe("Alert");
+  rec.lines.length = 0;
+  const { outs: grown } = (await p.cluster.update!(id, alert, { ...args, size: 2 })) as { outs: Props };
+  expect(grown.state).toBe("Running");
+  expect(rec.lines.some((l) => /start-workers: start VM: done .*worker-1\)$/.test(l))).toBe(true);
+  expect(rec.lines.some((l) => /vms: deploying VM \(grow-[0-9a-f]{6}-worker-2\)$/.test(l))).toBe(true);
+  const nodes = await kubectlNodes(String(grown.kubeconfig));
+  expect(nodes).toHaveLength(3);
+  expect(nodes.every((n) => n.ready)).toBe(true);
+  await p.cluster.delete!(id, grown);
+  await expectNoLeaks(sim, grown);
+});
