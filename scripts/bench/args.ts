@@ -1,10 +1,16 @@
 // Command line of `npm run bench [-- options]`, validated with zod so a typo fails before any work.
 import { z } from "zod";
+import { MODES } from "./summary";
+
+/** The largest cluster the bench builds (issue 14: up to 50 workers). */
+export const MAX_WORKERS = 50;
 
 export const USAGE = `Usage: npm run bench [-- options]
   --time-scale N     simulator time scale (default 0.02: one simulated minute = 1.2 s)
   --repeat N         runs per cell, the table shows the median (default 2)
-  --workers LIST     worker counts, comma-separated (default 1,3,6)
+  --workers LIST     worker counts, comma-separated, 1..50 (default 1,3,6); above 9 the bench
+                     raises maxClusterSize to fit
+  --modes LIST       parallel,sequential (default both); a 50-worker sequential create is long
   --concurrency N    bound for the parallel mode (default: the provider's own default)
   --out FILE         markdown file to update (default docs/bench.md)
   --no-write         print the table only, leave the markdown file alone
@@ -17,7 +23,8 @@ export const USAGE = `Usage: npm run bench [-- options]
 export const BenchOptionsSchema = z.object({
   timeScale: z.number().positive().max(1),
   repeat: z.number().int().min(1).max(10),
-  workers: z.array(z.number().int().min(1).max(20)).min(1),
+  workers: z.array(z.number().int().min(1).max(MAX_WORKERS)).min(1),
+  modes: z.array(z.enum(MODES)).min(1),
   concurrency: z.number().int().min(2).max(64).optional(),
   out: z.string().min(1),
   write: z.boolean(),
@@ -32,6 +39,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   timeScale: 0.02,
   repeat: 2,
   workers: [1, 3, 6],
+  modes: [...MODES],
   out: "docs/bench.md",
   write: true,
   warmup: true,
@@ -40,7 +48,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   help: false,
 };
 
-const VALUE_FLAGS = new Set(["--time-scale", "--repeat", "--workers", "--concurrency", "--out"]);
+const VALUE_FLAGS = new Set(["--time-scale", "--repeat", "--workers", "--concurrency", "--out", "--modes"]);
 
 function toNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -68,6 +76,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case "--workers":
         raw.workers = [...new Set((value as string).split(",").map((w) => toNumber(flag, w)))].sort((a, b) => a - b);
+        break;
+      case "--modes":
+        raw.modes = [...new Set((value as string).split(",").map((m) => m.trim()))];
         break;
       case "--concurrency":
         raw.concurrency = toNumber(flag, value as string);

@@ -13,6 +13,8 @@ import { CONTROL_NODES, runCluster } from "./runCluster";
 import { scaledPollMs } from "./scaledCloud";
 import { summarise, type Sample } from "./summary";
 import { resultsMarkdown, type Machine, type RunInfo } from "./table";
+import { criticalPath, criticalPathSeconds } from "./criticalPath";
+import { scaleRows } from "./scale";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -36,7 +38,10 @@ function docTemplate(block: string): string {
 }
 
 function verboseSink(opts: BenchOptions): ((line: string) => void) | undefined {
-  return opts.verbose ? (line) => process.stderr.write(`    ${line}\n`) : undefined;
+  if (!opts.verbose) return undefined;
+  const t0 = performance.now();
+  // Wall seconds since the sink was made, so a verbose run shows where a create spends its time.
+  return (line) => process.stderr.write(`    ${((performance.now() - t0) / 1000).toFixed(2).padStart(7)} ${line}\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -46,6 +51,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const benchStart = performance.now();
+  // Node prints this warning once per emitter; counting them shows whether a big cluster still leaks listeners.
+  let maxListenersWarnings = 0;
+  const onWarning = (w: Error): void => {
+    if (w.name === "MaxListenersExceededWarning") maxListenersWarnings++;
+  };
+  process.on("warning", onWarning);
   const loadAtStart = os.loadavg()[0];
   const progress = verboseSink(opts);
   const spec = { timeScale: opts.timeScale, parallelConcurrency: opts.concurrency, scaledPolling: opts.scaledPolling, progress };
@@ -56,7 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await runCluster({ ...spec, workers: 1, mode: "parallel" });
     note(`warm-up done in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
   }
-  const runs = planRuns(opts.workers, opts.repeat);
+  const runs = planRuns(opts.workers, opts.repeat, opts.modes);
   const samples: Sample[] = [];
   const failures: string[] = [];
   for (const [i, run] of runs.entries()) {
@@ -83,7 +94,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     totalSeconds: (performance.now() - benchStart) / 1000,
   };
-  const results = resultsMarkdown(summary, info);
+  process.off("warning", onWarning);
+  const terms = criticalPath();
+  const pathSeconds = criticalPathSeconds(terms);
+  const results = resultsMarkdown(summary, info, { rows: scaleRows(samples, opts.timeScale, pathSeconds, CONTROL_NODES), path: terms, pathSeconds, maxListenersWarnings });
   process.stdout.write(`${results}\n`);
   if (failures.length > 0) {
     // A partial table is not a measurement: keep the last complete one in the docs.

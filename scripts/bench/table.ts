@@ -1,6 +1,17 @@
 // Markdown for the bench results: the headline table (the one the task and docs/bench.md show), the
 // audit detail table, and the machine line. Pure string building, unit-tested.
 import type { Summary } from "./summary";
+import type { PathTerm } from "./criticalPath";
+import { callsTable, scaleTable, type ScaleRow } from "./scale";
+
+/** The scale part of the results (parallel mode): rows, the critical path and the warnings seen. */
+export interface ScaleResults {
+  rows: ScaleRow[];
+  path: PathTerm[];
+  pathSeconds: number;
+  /** MaxListenersExceededWarning lines Node printed during the bench. */
+  maxListenersWarnings: number;
+}
 
 export interface Machine {
   cores: number;
@@ -74,6 +85,31 @@ export function machineLine(info: RunInfo): string {
 }
 
 /** The generated part of docs/bench.md and of the bench's stdout. */
-export function resultsMarkdown(summary: Summary, info: RunInfo): string {
-  return [machineLine(info), "", headlineTable(summary), "", growthLine(summary), "", "Deploy jobs from the simulator's audit, in simulated seconds (medians):", "", auditTable(summary)].join("\n");
+export function resultsMarkdown(summary: Summary, info: RunInfo, scale?: ScaleResults): string {
+  const parts = [machineLine(info)];
+  if (summary.rows.length > 0) {
+    parts.push("", headlineTable(summary), "", growthLine(summary), "", "Deploy jobs from the simulator's audit, in simulated seconds (medians):", "", auditTable(summary));
+  }
+  if (scale && scale.rows.length > 0) parts.push("", ...scaleMarkdown(scale));
+  return parts.join("\n");
+}
+
+export function pathLine(scale: Pick<ScaleResults, "path" | "pathSeconds">): string {
+  return `Critical path ${scale.pathSeconds.toFixed(0)} simulated s, from the simulator's latencies: ${scale.path.map((t) => `${t.what} ${(t.ms / 1000).toFixed(0)}`).join(" + ")}.`;
+}
+
+function scaleMarkdown(scale: ScaleResults): string[] {
+  return [
+    "Scale (parallel mode; ✗ = misses its target: ÷ critical path ≤ 1.10, ÷ create(smallest) ≤ 1.3, calls ≤ 20+6·N, ≤ 1 poll per job per simulated second):",
+    "",
+    scaleTable(scale.rows, scale.pathSeconds),
+    "",
+    pathLine(scale),
+    "",
+    `MaxListenersExceededWarning printed during the bench: ${scale.maxListenersWarnings}.`,
+    "",
+    "API calls per create by command (simulator audit, job polls apart; medians), against the node count N:",
+    "",
+    callsTable(scale.rows),
+  ];
 }
