@@ -98,7 +98,7 @@ export class CloudStackApi {
       entityId,
       deadlineAt: jobContext.deadlineAt,
       deadlineMs: jobDeadlineMs,
-      initialIntervalMs: 250,
+      initialIntervalMs: this.options.asyncPollInitialMs,
       maxIntervalMs: this.options.asyncPollMs,
       signal: opts.signal,
       secrets: context.secrets,

@@ -78,7 +78,7 @@ export function machineLine(info: RunInfo): string {
   return (
     `Machine: ${m.cores} cores (${m.cpuModel}), Node ${m.node}, ${m.platform}, load average ${fixed(m.load.start, 1)} → ${fixed(m.load.end, 1)}. ` +
     `Time scale ${info.timeScale} (1 simulated second = ${fixed(info.timeScale * 1000, 0)} ms), ` +
-    `async-job polling ${info.pollMs === undefined ? "on the provider's real-time schedule (250 ms to 5 s)" : `scaled to at most ${info.pollMs} ms`}. ` +
+    `async-job polling ${info.pollMs === undefined ? "on the provider's real-time schedule (250 ms to 5 s)" : `scaled with the time scale (first poll and longest interval, at most ${info.pollMs} ms)`}. ` +
     `${info.controlNodes} control node, median of ${info.repeats} run(s) per cell; parallel = concurrency ${bound}, sequential = concurrency 1. ` +
     `Measured ${info.date}, whole bench ${fixed(info.totalSeconds, 0)} s.`
   );
