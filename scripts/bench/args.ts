@@ -11,6 +11,10 @@ export const USAGE = `Usage: npm run bench [-- options]
   --workers LIST     worker counts, comma-separated, 1..50 (default 1,3,6); above 9 the bench
                      raises maxClusterSize to fit
   --modes LIST       parallel,sequential (default both); a 50-worker sequential create is long
+  --sim-vms N        instead: load one simulator with N VMs (10 per network) and report its memory
+                     and API latency (issue 14 §7); writes its own block of the markdown file
+  --clusters N       also create N clusters (1 worker each) at once with one provider, against
+                     one cluster created alone (default 0: skip)
   --concurrency N    bound for the parallel mode (default: the provider's own default)
   --out FILE         markdown file to update (default docs/bench.md)
   --no-write         print the table only, leave the markdown file alone
@@ -25,6 +29,8 @@ export const BenchOptionsSchema = z.object({
   repeat: z.number().int().min(1).max(10),
   workers: z.array(z.number().int().min(1).max(MAX_WORKERS)).min(1),
   modes: z.array(z.enum(MODES)).min(1),
+  clusters: z.number().int().min(0).max(50),
+  simVms: z.number().int().min(0).max(5000),
   concurrency: z.number().int().min(2).max(64).optional(),
   out: z.string().min(1),
   write: z.boolean(),
@@ -40,6 +46,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   repeat: 2,
   workers: [1, 3, 6],
   modes: [...MODES],
+  clusters: 0,
+  simVms: 0,
   out: "docs/bench.md",
   write: true,
   warmup: true,
@@ -48,7 +56,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   help: false,
 };
 
-const VALUE_FLAGS = new Set(["--time-scale", "--repeat", "--workers", "--concurrency", "--out", "--modes"]);
+const VALUE_FLAGS = new Set(["--time-scale", "--repeat", "--workers", "--concurrency", "--out", "--modes", "--clusters", "--sim-vms"]);
 
 function toNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -79,6 +87,12 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case "--modes":
         raw.modes = [...new Set((value as string).split(",").map((m) => m.trim()))];
+        break;
+      case "--sim-vms":
+        raw.simVms = toNumber(flag, value as string);
+        break;
+      case "--clusters":
+        raw.clusters = toNumber(flag, value as string);
         break;
       case "--concurrency":
         raw.concurrency = toNumber(flag, value as string);

@@ -49,10 +49,10 @@ async function registerVersion(sim: Simulator, connection: Record<string, string
   return { id: created.id, semanticVersion: iso.version };
 }
 
-function clusterInputs(connection: Record<string, string>, versionId: string, semanticVersion: string, workers: number): Record<string, unknown> {
+function clusterInputs(connection: Record<string, string>, versionId: string, semanticVersion: string, workers: number, name = "bench"): Record<string, unknown> {
   return {
     ...connection,
-    name: "bench",
+    name,
     zoneId: SEED_IDS.zone,
     kubernetesVersionId: versionId,
     kubernetesVersion: semanticVersion,
@@ -113,6 +113,38 @@ export async function runCluster(spec: RunSpec): Promise<Sample> {
       .map((r) => ({ start: r.start, end: r.end }));
     if (deploys.length !== expectedNodes) throw new Error(`the audit shows ${deploys.length} successful VM deploys, expected ${expectedNodes}`);
     return SampleSchema.parse({ workers: spec.workers, mode: spec.mode, seconds, deploys, audit: auditStats(during, spec.timeScale) });
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** One measurement of `count` clusters created at once by one provider (as one Pulumi host runs them). */
+export interface ManySample {
+  clusters: number;
+  workers: number;
+  /** Wall seconds from the first create() to the last one's end. */
+  seconds: number;
+  nonPollCalls: number;
+  polls: number;
+}
+
+/** `count` clusters of `spec.workers` workers, created concurrently by one provider against one simulator. */
+export async function runClusters(spec: Omit<RunSpec, "mode">, count: number): Promise<ManySample> {
+  const sim = await startSimulator({ timeScale: spec.timeScale, randomSeed: 1, seed: benchSeed() });
+  try {
+    const connection = { apiUrl: sim.apiUrl, apiKey: sim.apiKey, secretKey: sim.secretKey };
+    const version = await registerVersion(sim, connection);
+    const cloud = spec.scaledPolling ? scaledCloudFactory(spec.timeScale) : undefined;
+    const provider = makeClusterProvider({ progressSink: spec.progress ?? (() => undefined), concurrency: spec.parallelConcurrency, cloud });
+    const inputs = await Promise.all(Array.from({ length: count }, (_, i) => checked(provider, clusterInputs(connection, version.id, version.semanticVersion, spec.workers, `bench-${i}`))));
+    const auditFrom = sim.audit.records().length;
+    const started = performance.now();
+    const created = await Promise.all(inputs.map(async (i) => CreateResultSchema.parse(await provider.create(i))));
+    const seconds = (performance.now() - started) / 1000;
+    const notRunning = created.filter((c) => c.outs.state !== "Running");
+    if (notRunning.length > 0) throw new Error(`${notRunning.length} of ${count} clusters did not end Running`);
+    const stats = auditStats(sim.audit.records().slice(auditFrom), spec.timeScale);
+    return { clusters: count, workers: spec.workers, seconds, nonPollCalls: stats.nonPollCalls, polls: stats.polls.polls };
   } finally {
     await sim.stop();
   }

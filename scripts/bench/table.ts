@@ -3,6 +3,7 @@
 import type { Summary } from "./summary";
 import type { PathTerm } from "./criticalPath";
 import { callsTable, scaleTable, type ScaleRow } from "./scale";
+import type { ManySample } from "./runCluster";
 
 /** The scale part of the results (parallel mode): rows, the critical path and the warnings seen. */
 export interface ScaleResults {
@@ -11,6 +12,17 @@ export interface ScaleResults {
   pathSeconds: number;
   /** MaxListenersExceededWarning lines Node printed during the bench. */
   maxListenersWarnings: number;
+  /** Several clusters created at once by one provider (`--clusters`), the first being one alone. */
+  many?: ManySample[];
+}
+
+export function manyTable(many: readonly ManySample[]): string {
+  const alone = many.find((m) => m.clusters === 1);
+  const lines = ["| clusters at once | create all (s) | ÷ one cluster | API calls (no polls) | per cluster | job polls |", "|---:|---:|---:|---:|---:|---:|"];
+  for (const m of many) {
+    lines.push(`| ${m.clusters} | ${m.seconds.toFixed(2)} | ${alone ? (m.seconds / alone.seconds).toFixed(2) : "–"} | ${m.nonPollCalls} | ${(m.nonPollCalls / m.clusters).toFixed(1)} | ${m.polls} |`);
+  }
+  return lines.join("\n");
 }
 
 export interface Machine {
@@ -91,6 +103,7 @@ export function resultsMarkdown(summary: Summary, info: RunInfo, scale?: ScaleRe
     parts.push("", headlineTable(summary), "", growthLine(summary), "", "Deploy jobs from the simulator's audit, in simulated seconds (medians):", "", auditTable(summary));
   }
   if (scale && scale.rows.length > 0) parts.push("", ...scaleMarkdown(scale));
+  if (scale?.many && scale.many.length > 0) parts.push("", "Clusters of 1 control + 1 worker created at once by one provider (one Pulumi host), one simulator:", "", manyTable(scale.many));
   return parts.join("\n");
 }
 
