@@ -4,6 +4,7 @@ import { criticalPath, criticalPathSeconds } from "../../../scripts/bench/critic
 import { callBudget, callsTable, scaleRows, scaleTable } from "../../../scripts/bench/scale";
 import { parseBenchArgs } from "../../../scripts/bench/args";
 import { planRuns } from "../../../scripts/bench/plan";
+import { replaceNamedBlock } from "../../../scripts/bench/docFile";
 import type { Sample } from "../../../scripts/bench/summary";
 import { DURATIONS } from "../../../simulator/cloud/netops";
 import { DURATIONS as KUBE } from "../../../simulator/node/kube/context";
@@ -81,5 +82,22 @@ describe("bench options for scale", () => {
     expect(() => parseBenchArgs(["--workers", "51"])).toThrow(/workers/);
     expect(() => parseBenchArgs(["--modes", "fast"])).toThrow(/modes/);
     expect(planRuns([1, 50], 2, ["parallel"]).map((r) => `${r.workers}:${r.mode}`)).toEqual(["1:parallel", "50:parallel", "1:parallel", "50:parallel"]);
+  });
+});
+
+describe("bench options for many clusters and the simulator at scale", () => {
+  it("reads --clusters and --sim-vms, refusing out-of-range values", () => {
+    expect(parseBenchArgs(["--clusters", "10", "--sim-vms", "1000"])).toMatchObject({ clusters: 10, simVms: 1000 });
+    expect(parseBenchArgs([])).toMatchObject({ clusters: 0, simVms: 0 });
+    expect(() => parseBenchArgs(["--clusters", "-1"])).toThrow(/clusters/);
+  });
+
+  it("replaces a named generated block in place, or appends it once", () => {
+    const once = replaceNamedBlock("# Doc\n", "sim-scale", "table 1");
+    expect(once).toContain("<!-- bench:sim-scale:begin");
+    expect(once).toContain("table 1\n<!-- bench:sim-scale:end -->");
+    const twice = replaceNamedBlock(once, "sim-scale", "table 2");
+    expect(twice).not.toContain("table 1");
+    expect(twice.match(/bench:sim-scale:begin/g)).toHaveLength(1);
   });
 });
