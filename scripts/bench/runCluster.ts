@@ -85,7 +85,9 @@ async function checked(provider: ReturnType<typeof makeClusterProvider>, news: R
  */
 export function benchSeed(): ReturnType<typeof defaultSeed> {
   const seed = defaultSeed();
-  return { ...seed, limits: { ...seed.limits, user_vm: 200, cpu: 2000, memory: 8 * 1024 * 1024 } };
+  // And the zone's capacity, for the simulator-at-scale mode's 1000 VMs on 100 networks (one source NAT IP each).
+  const zones = seed.zones.map((z) => ({ ...z, capacity: { cpuCores: 8192, memoryMb: 16 * 1024 * 1024, publicIps: 250 } }));
+  return { ...seed, zones, limits: { ...seed.limits, user_vm: 200, cpu: 2000, memory: 8 * 1024 * 1024 } };
 }
 
 export async function runCluster(spec: RunSpec): Promise<Sample> {

@@ -11,6 +11,8 @@ import type { ResolvedConnection } from "../../provider/resources/common/connect
 /** The provider client's default longest poll interval and first poll (provider/cloudstack/options.ts). */
 export const REAL_ASYNC_POLL_MS = 5_000;
 export const REAL_ASYNC_FIRST_POLL_MS = 250;
+/** The client's default budget: at most one poll per job per second. */
+export const REAL_ASYNC_POLL_BUDGET_MS = 1000;
 
 /** The poll interval that keeps a real cloud's proportions at a time scale; never below 1 ms. */
 export function scaledPollMs(timeScale: number): number {
@@ -25,6 +27,7 @@ export function scaledFirstPollMs(timeScale: number): number {
 export function scaledCloudFactory(timeScale: number): (connection: ResolvedConnection) => CloudApi {
   const asyncPollMs = scaledPollMs(timeScale);
   const asyncPollInitialMs = scaledFirstPollMs(timeScale);
+  const asyncPollBudgetMs = Math.max(1, Math.round(REAL_ASYNC_POLL_BUDGET_MS * timeScale));
   return (connection) => {
     const client = new CloudStackClient({
       apiUrl: connection.apiUrl,
@@ -34,6 +37,7 @@ export function scaledCloudFactory(timeScale: number): (connection: ResolvedConn
       caBundle: connection.caBundle,
       asyncPollMs,
       asyncPollInitialMs,
+      asyncPollBudgetMs,
     });
     return {
       request: (command, params) => client.request<unknown>(command, params ?? {}),

@@ -89,7 +89,9 @@ function probes(client: CloudStackClient, sample: { vmId: string; networkId: str
 }
 
 async function deployNetwork(client: CloudStackClient, index: number, count: number, firstVm: number): Promise<{ networkId: string; clusterId: string; vmIds: string[] }> {
-  const net = (await client.request("createNetwork", { name: `scale-${index}`, displaytext: `scale-${index}`, networkofferingid: SEED_IDS.networkOfferings.isolated, zoneid: SEED_IDS.zone })) as { id: string };
+  const created = (await client.request("createNetwork", { name: `scale-${index}`, displaytext: `scale-${index}`, networkofferingid: SEED_IDS.networkOfferings.isolated, zoneid: SEED_IDS.zone })) as { network?: { id: string }; id?: string };
+  const net = { id: (created.network?.id ?? created.id) as string };
+  if (!net.id) throw new Error("createNetwork returned no network id");
   const clusterId = `scale-cluster-${index}`;
   const vmIds = await mapLimit(Array.from({ length: count }, (_, i) => i), count, async (i) => {
     const vm = (await client.request("deployVirtualMachine", {
