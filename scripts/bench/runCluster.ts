@@ -102,8 +102,13 @@ export async function runCluster(spec: RunSpec): Promise<Sample> {
     // Only what happens inside create() counts: version registration and setup above are excluded.
     const auditFrom = sim.audit.records().length;
     const started = performance.now();
+    const cpuFrom = process.cpuUsage();
     const created = CreateResultSchema.parse(await provider.create(inputs));
     const seconds = (performance.now() - started) / 1000;
+    // Provider and simulator share this process: CPU seconds near wall seconds × cores mean the
+    // create waited for the CPU, not for simulated time.
+    const cpu = process.cpuUsage(cpuFrom);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (created.outs.state !== "Running") throw new Error(`cluster ended in state ${created.outs.state}, not Running`);
     const expectedNodes = spec.workers + CONTROL_NODES;
     if (created.outs.nodes.length !== expectedNodes) throw new Error(`cluster has ${created.outs.nodes.length} nodes, expected ${expectedNodes}`);
@@ -114,7 +119,7 @@ export async function runCluster(spec: RunSpec): Promise<Sample> {
       .filter((r) => r.status === "succeeded")
       .map((r) => ({ start: r.start, end: r.end }));
     if (deploys.length !== expectedNodes) throw new Error(`the audit shows ${deploys.length} successful VM deploys, expected ${expectedNodes}`);
-    return SampleSchema.parse({ workers: spec.workers, mode: spec.mode, seconds, deploys, audit: auditStats(during, spec.timeScale) });
+    return SampleSchema.parse({ workers: spec.workers, mode: spec.mode, seconds, cpuSeconds, deploys, audit: auditStats(during, spec.timeScale) });
   } finally {
     await sim.stop();
   }

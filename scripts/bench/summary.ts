@@ -21,6 +21,8 @@ export const SampleSchema = z.object({
   mode: z.enum(MODES),
   /** Wall-clock seconds of KubernetesCluster create(). */
   seconds: z.number().positive(),
+  /** CPU seconds (user + system) the process spent during create(): provider and simulator together. */
+  cpuSeconds: z.number().min(0).optional(),
   /** The deployVirtualMachine jobs of that create, wall-clock ms. */
   deploys: z.array(z.object({ start: z.number(), end: z.number() })),
   audit: AuditStatsSchema.optional(),

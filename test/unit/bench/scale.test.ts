@@ -53,6 +53,7 @@ describe("bench scale rows", () => {
     workers,
     mode: "parallel",
     seconds,
+    cpuSeconds: seconds / 2,
     deploys: [],
     audit: { calls, nonPollCalls: Object.values(calls).reduce((a, b) => a + b, 0), polls: { polls: 1, jobs: 1, maxPerJobPerSecond: maxRate, aggregatePerJobSecond: maxRate / 2 } },
   });
@@ -66,9 +67,9 @@ describe("bench scale rows", () => {
     expect(rows[1].budget).toBe(callBudget(10));
     expect(callBudget(10)).toBe(80);
     const table = scaleTable(rows, 200).split("\n");
-    expect(table[2]).toBe("| 1 | 2 | 4.00 | 200 | 1.00 | 1.00 | 3 | 32 | 0.20 / 0.10 |");
+    expect(table[2]).toBe("| 1 | 2 | 4.00 | 200 | 1.00 | 1.00 | 2.0 | 3 | 32 | 0.20 / 0.10 |");
     // Misses are marked: 1.5 over the path and over create(1), 1.5 polls per job-second.
-    expect(table[3]).toBe("| 9 | 10 | 6.00 | 300 | 1.50 ✗ | 1.50 ✗ | 11 | 80 | 1.50 ✗ / 0.75 |");
+    expect(table[3]).toBe("| 9 | 10 | 6.00 | 300 | 1.50 ✗ | 1.50 ✗ | 3.0 | 11 | 80 | 1.50 ✗ / 0.75 |");
     const calls = callsTable(rows).split("\n");
     expect(calls).toContain("| deployVirtualMachine | 2 | 10 | 1.00 |");
     expect(calls).toContain("| listZones | 1 | 1 | 0.00 |");
