@@ -24,6 +24,12 @@ export interface ClusterFacts {
   templateIds: Record<"control" | "worker" | "etcd", string>;
   offerings: Record<"control" | "worker" | "etcd", { id: string; cpu: number; memory: number }>;
   networkType?: string;
+  /**
+   * The public IP was associated by this operation, so it carries no rules yet: the rules phase skips
+   * its three listings once (issue 14: fixed API calls). Cleared by the rules phase, so a later run of
+   * it in the same operation (a boot replacement) probes again.
+   */
+  freshPublicIp?: boolean;
   /** The CNI configuration's cloud-config without runcmd, and its runcmd lines (CniConfiguration given). */
   cni?: { cloudConfig: string; runcmd: string[] };
   /** kubeadm init ran in this operation (so the uploaded certificates are fresh for control joins). */

@@ -35,6 +35,10 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   const { api, inputs, state } = ctx;
   if (state.directAccess) return;
   const ipId = state.ipAddressId as string;
+  // A public IP associated by this very operation has no rules: nothing to list (once).
+  const fresh = ctx.facts.freshPublicIp === true;
+  ctx.facts.freshPublicIp = false;
+  const listRules = <T>(fn: () => Promise<T[]>): Promise<T[]> => (fresh ? Promise.resolve([]) : fn());
   const retry = { deadline: ctx.deadline, what: "creating network rules" };
   // One createTags per rule type for all its untagged rules (createTags takes a list of ids): a call
   // per port forward made the API calls grow by one per node (issue 14).
@@ -51,7 +55,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   };
 
   // Firewall.
-  let firewall = parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
+  let firewall = await listRules(async () => parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules"));
   const ranges = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes);
   // After a scale, our node-SSH range has another end: replace it (as CKS rebuilds SSH access).
   const stale = firewall.filter((r) => ownedBy(ctx.clusterId, r.tags) && r.startport === 2222 && r.endport !== ranges[0].end);
@@ -75,7 +79,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   await tag("FirewallRule", untaggedFirewall, "firewall");
 
   // Port forwarding, one rule per node.
-  const forwards = parseList(PortForwardingRuleSchema, await withRetry(() => listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
+  const forwards = await listRules(async () => parseList(PortForwardingRuleSchema, await withRetry(() => listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules"));
   // Independent rules on one IP: created concurrently under the cluster's bound (CKS does them one by one).
   const untaggedForwards: string[] = [];
   const forwarded = mapLimit(state.nodes, ctx.concurrency, async (node) => {
@@ -112,7 +116,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   if (failed) throw failed.err;
 
   // The API load balancer across the control nodes.
-  const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
+  const lbs = await listRules(async () => parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules"));
   let lb = lbs.find((r) => r.name === API_LB_NAME);
   const controlIds = ctx.nodesOf("control").map((n) => n.virtualMachineId as string);
   if (!lb) {

@@ -184,7 +184,10 @@ describe("rules and ISO phases", () => {
   it("creates CKS's rules once, in CKS port order, and tags them", async () => {
     const { cloud, ctx } = await upToVms({ controlNodes: 2, size: 2, etcdNodes: 1, kubernetesVersion: "1.31.4" });
     await vmsPhase(ctx);
+    const ruleLists = () => cloud.count("listFirewallRules") + cloud.count("listPortForwardingRules") + cloud.count("listLoadBalancerRules");
     await rulesPhase(ctx);
+    // The public IP was associated by this operation: it has no rules, so none were listed (issue 14).
+    expect(ruleLists()).toBe(0);
     expect(cloud.firewall.map((r) => [r.startport, r.endport])).toEqual([[2222, 2225], [6443, 6443], [50000, 50000]]);
     const portOf = (name: string) => Number(cloud.forwards.find((r) => r.virtualmachineid === ctx.node(`demo-0a1b2c-${name}`).virtualMachineId)!.publicport);
     expect(["control-1", "control-2", "worker-1", "worker-2", "etcd-1"].map(portOf)).toEqual([2222, 2223, 2224, 2225, 50000]);
@@ -195,6 +198,8 @@ describe("rules and ISO phases", () => {
     // One createTags per rule type, not one per rule (issue 14: per-node API calls).
     expect(cloud.calls.filter((c) => c.command === "createTags" && String(c.params.resourcetype).endsWith("Rule")).length).toBe(2);
     await rulesPhase(ctx);
+    // A second run in the same operation (a boot replacement does this) probes again and adds nothing.
+    expect(ruleLists()).toBe(3);
     expect(cloud.count("createFirewallRule") + cloud.count("createPortForwardingRule") + cloud.count("createLoadBalancerRule")).toBe(3 + 5 + 1);
   });
 
