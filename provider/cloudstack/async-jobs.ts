@@ -19,6 +19,12 @@ export interface JobWait {
   /** First poll interval; multiplied by 1.5 after each poll up to `maxIntervalMs`. */
   initialIntervalMs: number;
   maxIntervalMs: number;
+  /**
+   * At most one poll per this many ms of the job's life: poll k (k ≥ 2) waits until k × this after the
+   * wait began. With 1 s, no job is asked after more than once per second (issue 14: ≤ 1 query per job
+   * per second), while the first poll still comes early for the many jobs that end in a fraction of one.
+   */
+  pollBudgetMs?: number;
   signal?: AbortSignal;
   /** Secret values of the original request, scrubbed from job error texts. */
   secrets: readonly string[];
@@ -31,11 +37,15 @@ const JobResultObject = z.record(z.string(), z.unknown());
 /** Resolves with the job's `jobresult` object; throws CloudStackError when the job failed. */
 export async function waitForJob(wait: JobWait): Promise<JsonObject> {
   let interval = Math.min(wait.initialIntervalMs, wait.maxIntervalMs);
+  const began = Date.now();
+  let polls = 0;
   for (;;) {
     const remaining = wait.deadlineAt - Date.now();
     if (remaining <= 0) throw new CloudStackTimeoutError(wait.command, wait.deadlineMs, wait.jobid, wait.entityId);
+    polls++;
+    const budgetWait = wait.pollBudgetMs !== undefined && polls >= 2 ? began + polls * wait.pollBudgetMs - Date.now() : 0;
     try {
-      await sleep(Math.min(interval, remaining), wait.signal);
+      await sleep(Math.min(Math.max(interval, budgetWait), remaining), wait.signal);
     } catch {
       throw new CloudStackAbortError(wait.command, wait.jobid);
     }

@@ -98,8 +98,10 @@ export class CloudStackApi {
       entityId,
       deadlineAt: jobContext.deadlineAt,
       deadlineMs: jobDeadlineMs,
-      initialIntervalMs: 250,
+      initialIntervalMs: this.options.asyncPollInitialMs,
       maxIntervalMs: this.options.asyncPollMs,
+      // A client told to poll faster than once a second (tests) keeps its pace.
+      pollBudgetMs: this.options.asyncPollBudgetMs ?? Math.min(1000, this.options.asyncPollMs),
       signal: opts.signal,
       secrets: context.secrets,
       query: async (id) => {

@@ -20,8 +20,12 @@ export interface CloudStackClientOptions {
   insecure?: boolean;
   /** Per HTTP request (default 60 s). */
   timeoutMs?: number;
-  /** Longest interval between two polls of an async job (default 5 s); the first poll waits min(250 ms, this). */
+  /** Longest interval between two polls of an async job (default 5 s); the first poll waits min(asyncPollInitialMs, this). */
   asyncPollMs?: number;
+  /** Wait before the first poll of an async job (default 250 ms), then ×1.5 per poll up to asyncPollMs. */
+  asyncPollInitialMs?: number;
+  /** At most one poll per this many ms of a job's life (default min(1 s, asyncPollMs)). */
+  asyncPollBudgetMs?: number;
   /** How long to wait for an async job (default 30 min, like cmk). */
   asyncDeadlineMs?: number;
   /** Retries of a transient failure (default 4). */
@@ -48,6 +52,8 @@ const ResolvedSchema = z.object({
   insecure: z.boolean().default(false),
   timeoutMs: positiveMs.default(60_000),
   asyncPollMs: positiveMs.default(5_000),
+  asyncPollInitialMs: positiveMs.default(250),
+  asyncPollBudgetMs: positiveMs.optional(),
   asyncDeadlineMs: positiveMs.default(30 * 60_000),
   retries: z.number().int().min(0).max(20).default(4),
   retryBaseMs: positiveMs.default(500),

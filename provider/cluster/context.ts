@@ -24,6 +24,12 @@ export interface ClusterFacts {
   templateIds: Record<"control" | "worker" | "etcd", string>;
   offerings: Record<"control" | "worker" | "etcd", { id: string; cpu: number; memory: number }>;
   networkType?: string;
+  /**
+   * The public IP was associated by this operation, so it carries no rules yet: the rules phase skips
+   * its three listings once (issue 14: fixed API calls). Cleared by the rules phase, so a later run of
+   * it in the same operation (a boot replacement) probes again.
+   */
+  freshPublicIp?: boolean;
   /** The CNI configuration's cloud-config without runcmd, and its runcmd lines (CniConfiguration given). */
   cni?: { cloudConfig: string; runcmd: string[] };
   /** kubeadm init ran in this operation (so the uploaded certificates are fresh for control joins). */
@@ -42,10 +48,14 @@ export interface ClusterContextOptions {
 }
 
 /**
- * Default bound on concurrent work per phase: a cluster of CKS's default maximum size (10 nodes) plus an
- * etcd node deploys, attaches and installs in one wave (npm run bench measured two waves at 6).
+ * Default bound on concurrent work per phase (VM deploys, ISO attaches, port forwards, installs, joins).
+ * Chosen from `npm run bench` (docs/bench.md, 2026-12-04, 50 workers at time scale 0.02): with 11 the
+ * 51 VMs ran in 5 waves and create(50) took 4.5× create(1); with 26, 2.2×; with 52, 1.14×. 64 keeps a
+ * 50-worker cluster plus its control and etcd nodes in one wave. The work is async CloudStack jobs and
+ * SSH sessions, so the bound caps requests in flight, not CPU; CloudStack's optional API throttling
+ * (api.throttling.max, per second) is met by the client's 429 retries.
  */
-export const DEFAULT_CONCURRENCY = 11;
+export const DEFAULT_CONCURRENCY = 64;
 
 export class ClusterContext {
   readonly api: CloudApi;

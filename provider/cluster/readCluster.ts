@@ -48,7 +48,7 @@ export async function readClusterState(
     if (!nodes.some((n) => n.name === vm.name)) {
       const tags = tagMap(vm.tags);
       const role: "control" | "worker" | "etcd" = tags[TAG.role] === "control" ? "control" : tags[TAG.role] === "etcd" ? "etcd" : "worker";
-      nodes.push({ name: vm.name, role, index: Number(tags[TAG.index] ?? 0), virtualMachineId: vm.id, sshPort: 0, state: vm.state });
+      nodes.push({ name: vm.name, role, index: nodeIndex(vm.name, tags[TAG.index]), virtualMachineId: vm.id, sshPort: 0, state: vm.state });
     }
   }
   const present = nodes.filter((n) => n.state !== "Missing");
@@ -73,4 +73,10 @@ export async function readClusterState(
   const certs = certificateWarning(recorded.certificatesExpireAt);
   if (certs) reasons.push(certs);
   return reasons.length > 0 ? { gone: false, state: "Alert", stateReason: reasons.join("; "), nodes } : { gone: false, state: "Running", nodes };
+}
+
+/** A node's index: from the VM's deterministic name (`<prefix>-<role>-<i>`), else the index tag older releases set. */
+export function nodeIndex(name: string, tagged: string | undefined): number {
+  const m = /-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : Number(tagged ?? 0);
 }

@@ -130,6 +130,10 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
   if (inputs.externalLoadBalancerIpAddress !== undefined) {
     if (net.isIP(inputs.externalLoadBalancerIpAddress) === 0) {
       out.push(failure("externalLoadBalancerIpAddress", `"${inputs.externalLoadBalancerIpAddress}" is not a valid IPv4 or IPv6 address`));
+    } else if (inputs.externalLoadBalancerIpAddress.includes("%")) {
+      // net.isIP accepts an IPv6 zone ("fe80::1%eth0"), but a zone is local to one host: it cannot be
+      // the cluster's endpoint in certificates and kubeconfigs (found by the fuzzed check, issue 14).
+      out.push(failure("externalLoadBalancerIpAddress", `"${inputs.externalLoadBalancerIpAddress}" carries an IPv6 zone (%...), which only means something on one host; give the load balancer's address without it`));
     }
     if (!inputs.networkId) {
       out.push(failure("networkId", "externalLoadBalancerIpAddress requires networkId of a Shared network (CKS); set networkId or remove externalLoadBalancerIpAddress", ["externalLoadBalancerIpAddress"]));

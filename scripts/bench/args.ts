@@ -1,10 +1,20 @@
 // Command line of `npm run bench [-- options]`, validated with zod so a typo fails before any work.
 import { z } from "zod";
+import { MODES } from "./summary";
+
+/** The largest cluster the bench builds (issue 14: up to 50 workers). */
+export const MAX_WORKERS = 50;
 
 export const USAGE = `Usage: npm run bench [-- options]
   --time-scale N     simulator time scale (default 0.02: one simulated minute = 1.2 s)
   --repeat N         runs per cell, the table shows the median (default 2)
-  --workers LIST     worker counts, comma-separated (default 1,3,6)
+  --workers LIST     worker counts, comma-separated, 1..50 (default 1,3,6); above 9 the bench
+                     raises maxClusterSize to fit
+  --modes LIST       parallel,sequential (default both); a 50-worker sequential create is long
+  --sim-vms N        instead: load one simulator with N VMs (10 per network) and report its memory
+                     and API latency (issue 14 §7); writes its own block of the markdown file
+  --clusters N       also create N clusters (1 worker each) at once with one provider, against
+                     one cluster created alone (default 0: skip)
   --concurrency N    bound for the parallel mode (default: the provider's own default)
   --out FILE         markdown file to update (default docs/bench.md)
   --no-write         print the table only, leave the markdown file alone
@@ -17,7 +27,10 @@ export const USAGE = `Usage: npm run bench [-- options]
 export const BenchOptionsSchema = z.object({
   timeScale: z.number().positive().max(1),
   repeat: z.number().int().min(1).max(10),
-  workers: z.array(z.number().int().min(1).max(20)).min(1),
+  workers: z.array(z.number().int().min(1).max(MAX_WORKERS)).min(1),
+  modes: z.array(z.enum(MODES)).min(1),
+  clusters: z.number().int().min(0).max(50),
+  simVms: z.number().int().min(0).max(5000),
   concurrency: z.number().int().min(2).max(64).optional(),
   out: z.string().min(1),
   write: z.boolean(),
@@ -32,6 +45,9 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   timeScale: 0.02,
   repeat: 2,
   workers: [1, 3, 6],
+  modes: [...MODES],
+  clusters: 0,
+  simVms: 0,
   out: "docs/bench.md",
   write: true,
   warmup: true,
@@ -40,7 +56,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   help: false,
 };
 
-const VALUE_FLAGS = new Set(["--time-scale", "--repeat", "--workers", "--concurrency", "--out"]);
+const VALUE_FLAGS = new Set(["--time-scale", "--repeat", "--workers", "--concurrency", "--out", "--modes", "--clusters", "--sim-vms"]);
 
 function toNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -68,6 +84,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case "--workers":
         raw.workers = [...new Set((value as string).split(",").map((w) => toNumber(flag, w)))].sort((a, b) => a - b);
+        break;
+      case "--modes":
+        raw.modes = [...new Set((value as string).split(",").map((m) => m.trim()))];
+        break;
+      case "--sim-vms":
+        raw.simVms = toNumber(flag, value as string);
+        break;
+      case "--clusters":
+        raw.clusters = toNumber(flag, value as string);
         break;
       case "--concurrency":
         raw.concurrency = toNumber(flag, value as string);

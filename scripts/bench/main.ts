@@ -7,12 +7,15 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseBenchArgs, USAGE, type BenchOptions } from "./args";
-import { replaceResults } from "./docFile";
+import { replaceNamedBlock, replaceResults } from "./docFile";
+import { simScale, simScaleMarkdown } from "./simScale";
 import { planRuns } from "./plan";
-import { CONTROL_NODES, runCluster } from "./runCluster";
+import { CONTROL_NODES, runCluster, runClusters, type ManySample } from "./runCluster";
 import { scaledPollMs } from "./scaledCloud";
 import { summarise, type Sample } from "./summary";
 import { resultsMarkdown, type Machine, type RunInfo } from "./table";
+import { criticalPath, criticalPathSeconds } from "./criticalPath";
+import { scaleRows } from "./scale";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -36,7 +39,10 @@ function docTemplate(block: string): string {
 }
 
 function verboseSink(opts: BenchOptions): ((line: string) => void) | undefined {
-  return opts.verbose ? (line) => process.stderr.write(`    ${line}\n`) : undefined;
+  if (!opts.verbose) return undefined;
+  const t0 = performance.now();
+  // Wall seconds since the sink was made, so a verbose run shows where a create spends its time.
+  return (line) => process.stderr.write(`    ${((performance.now() - t0) / 1000).toFixed(2).padStart(7)} ${line}\n`);
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -45,7 +51,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (opts.simVms > 0) return simScaleMain(opts);
   const benchStart = performance.now();
+  // Node prints this warning once per emitter; counting them shows whether a big cluster still leaks listeners.
+  let maxListenersWarnings = 0;
+  const onWarning = (w: Error): void => {
+    if (w.name === "MaxListenersExceededWarning") maxListenersWarnings++;
+  };
+  process.on("warning", onWarning);
   const loadAtStart = os.loadavg()[0];
   const progress = verboseSink(opts);
   const spec = { timeScale: opts.timeScale, parallelConcurrency: opts.concurrency, scaledPolling: opts.scaledPolling, progress };
@@ -56,7 +69,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await runCluster({ ...spec, workers: 1, mode: "parallel" });
     note(`warm-up done in ${((performance.now() - t) / 1000).toFixed(1)} s (not counted)`);
   }
-  const runs = planRuns(opts.workers, opts.repeat);
+  const runs = planRuns(opts.workers, opts.repeat, opts.modes);
   const samples: Sample[] = [];
   const failures: string[] = [];
   for (const [i, run] of runs.entries()) {
@@ -72,6 +85,22 @@ export async function main(argv: readonly string[]): Promise<number> {
       note(`${label}: FAILED: ${message}`);
     }
   }
+  // Many clusters in one provider (issue 14 §4): one cluster alone, then N at once, each on a fresh simulator.
+  const many: ManySample[] = [];
+  if (opts.clusters > 0) {
+    for (const count of [...new Set([1, opts.clusters])]) {
+      note(`${count} cluster(s) of 1 worker at once: creating`);
+      try {
+        const sample = await runClusters({ ...spec, workers: 1 }, count);
+        many.push(sample);
+        note(`${count} cluster(s) at once: ${sample.seconds.toFixed(2)} s`);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        failures.push(`${count} clusters at once: ${message}`);
+        note(`${count} cluster(s) at once: FAILED: ${message}`);
+      }
+    }
+  }
   const summary = summarise(samples, opts.timeScale);
   const info: RunInfo = {
     machine: machine(loadAtStart),
@@ -83,7 +112,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     totalSeconds: (performance.now() - benchStart) / 1000,
   };
-  const results = resultsMarkdown(summary, info);
+  process.off("warning", onWarning);
+  const terms = criticalPath();
+  const pathSeconds = criticalPathSeconds(terms);
+  const results = resultsMarkdown(summary, info, { rows: scaleRows(samples, opts.timeScale, pathSeconds, CONTROL_NODES), path: terms, pathSeconds, maxListenersWarnings, many });
   process.stdout.write(`${results}\n`);
   if (failures.length > 0) {
     // A partial table is not a measurement: keep the last complete one in the docs.
@@ -94,6 +126,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     const file = path.resolve(ROOT, opts.out);
     const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
     fs.writeFileSync(file, replaceResults(existing, results, docTemplate));
+    note(`wrote ${path.relative(ROOT, file)}`);
+  }
+  return 0;
+}
+
+async function simScaleMain(opts: BenchOptions): Promise<number> {
+  note(`sim-scale: ${opts.simVms} VMs, 10 per network, time scale ${opts.timeScale}`);
+  const result = await simScale({ vms: opts.simVms, perNetwork: 10, timeScale: opts.timeScale, note });
+  const text = simScaleMarkdown(result, opts.timeScale);
+  process.stdout.write(`${text}\n`);
+  if (opts.write) {
+    const file = path.resolve(ROOT, opts.out);
+    const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : docTemplate("");
+    fs.writeFileSync(file, replaceNamedBlock(existing, "sim-scale", `Measured ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}, load average ${os.loadavg()[0].toFixed(1)}.\n\n${text}`));
     note(`wrote ${path.relative(ROOT, file)}`);
   }
   return 0;

@@ -8,10 +8,10 @@ export interface PlannedRun {
   mode: Mode;
 }
 
-export function planRuns(workers: readonly number[], repeats: number): PlannedRun[] {
+export function planRuns(workers: readonly number[], repeats: number, only: readonly Mode[] = ["sequential", "parallel"]): PlannedRun[] {
   const runs: PlannedRun[] = [];
   for (let repeat = 1; repeat <= repeats; repeat++) {
-    const modes: Mode[] = repeat % 2 === 1 ? ["sequential", "parallel"] : ["parallel", "sequential"];
+    const modes: Mode[] = (repeat % 2 === 1 ? (["sequential", "parallel"] as Mode[]) : (["parallel", "sequential"] as Mode[])).filter((m) => only.includes(m));
     for (const w of workers) for (const mode of modes) runs.push({ repeat, workers: w, mode });
   }
   return runs;

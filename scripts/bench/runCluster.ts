@@ -4,10 +4,15 @@
 import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import { startSimulator, SEED_IDS, type Simulator } from "../../simulator";
+import { defaultSeed } from "../../simulator/cloud";
 import { makeClusterProvider } from "../../provider/resources/kubernetesCluster";
 import { makeSupportedVersionProvider } from "../../provider/resources/kubernetesSupportedVersion";
 import { scaledCloudFactory } from "./scaledCloud";
 import { SampleSchema, type Mode, type Sample } from "./summary";
+import { auditStats } from "./auditStats";
+
+/** CloudStack's default cloud.kubernetes.cluster.max.size (control + workers). */
+const DEFAULT_MAX_CLUSTER_SIZE = 10;
 
 export interface RunSpec {
   workers: number;
@@ -44,10 +49,10 @@ async function registerVersion(sim: Simulator, connection: Record<string, string
   return { id: created.id, semanticVersion: iso.version };
 }
 
-function clusterInputs(connection: Record<string, string>, versionId: string, semanticVersion: string, workers: number): Record<string, unknown> {
+function clusterInputs(connection: Record<string, string>, versionId: string, semanticVersion: string, workers: number, name = "bench"): Record<string, unknown> {
   return {
     ...connection,
-    name: "bench",
+    name,
     zoneId: SEED_IDS.zone,
     kubernetesVersionId: versionId,
     kubernetesVersion: semanticVersion,
@@ -57,6 +62,8 @@ function clusterInputs(connection: Record<string, string>, versionId: string, se
     controlNodes: CONTROL_NODES,
     etcdNodes: 0,
     nodeRootDiskSize: 8,
+    // The bench raises the size limit itself, as an operator who raised cloud.kubernetes.cluster.max.size would.
+    ...(workers + CONTROL_NODES > DEFAULT_MAX_CLUSTER_SIZE ? { maxClusterSize: workers + CONTROL_NODES } : {}),
     // Generous: the sequential mode at a slow time scale must not hit the provider's own deadline.
     timeouts: { create: "30m", update: "30m", delete: "30m" },
   };
@@ -72,8 +79,19 @@ async function checked(provider: ReturnType<typeof makeClusterProvider>, news: R
   return result.inputs ?? news;
 }
 
+/**
+ * The default world with account limits raised for the biggest cluster: the seed user may run 40 VMs
+ * (as a modest CloudStack account), and a 50-worker cluster needs 51.
+ */
+export function benchSeed(): ReturnType<typeof defaultSeed> {
+  const seed = defaultSeed();
+  // And the zone's capacity, for the simulator-at-scale mode's 1000 VMs on 100 networks (one source NAT IP each).
+  const zones = seed.zones.map((z) => ({ ...z, capacity: { cpuCores: 8192, memoryMb: 16 * 1024 * 1024, publicIps: 250 } }));
+  return { ...seed, zones, limits: { ...seed.limits, user_vm: 200, cpu: 2000, memory: 8 * 1024 * 1024 } };
+}
+
 export async function runCluster(spec: RunSpec): Promise<Sample> {
-  const sim = await startSimulator({ timeScale: spec.timeScale, randomSeed: 1 });
+  const sim = await startSimulator({ timeScale: spec.timeScale, randomSeed: 1, seed: benchSeed() });
   try {
     const connection = { apiUrl: sim.apiUrl, apiKey: sim.apiKey, secretKey: sim.secretKey };
     const version = await registerVersion(sim, connection);
@@ -84,20 +102,56 @@ export async function runCluster(spec: RunSpec): Promise<Sample> {
     // Only what happens inside create() counts: version registration and setup above are excluded.
     const auditFrom = sim.audit.records().length;
     const started = performance.now();
+    const cpuFrom = process.cpuUsage();
     const created = CreateResultSchema.parse(await provider.create(inputs));
     const seconds = (performance.now() - started) / 1000;
+    // Provider and simulator share this process: CPU seconds near wall seconds × cores mean the
+    // create waited for the CPU, not for simulated time.
+    const cpu = process.cpuUsage(cpuFrom);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     if (created.outs.state !== "Running") throw new Error(`cluster ended in state ${created.outs.state}, not Running`);
     const expectedNodes = spec.workers + CONTROL_NODES;
     if (created.outs.nodes.length !== expectedNodes) throw new Error(`cluster has ${created.outs.nodes.length} nodes, expected ${expectedNodes}`);
-    const deploys = sim.audit
-      .records()
-      .slice(auditFrom)
+    const during = sim.audit.records().slice(auditFrom);
+    const deploys = during
       .filter((r) => r.kind === "job" && r.command === "deployVirtualMachine")
       .map((r) => DeployJobSchema.parse(r))
       .filter((r) => r.status === "succeeded")
       .map((r) => ({ start: r.start, end: r.end }));
     if (deploys.length !== expectedNodes) throw new Error(`the audit shows ${deploys.length} successful VM deploys, expected ${expectedNodes}`);
-    return SampleSchema.parse({ workers: spec.workers, mode: spec.mode, seconds, deploys });
+    return SampleSchema.parse({ workers: spec.workers, mode: spec.mode, seconds, cpuSeconds, deploys, audit: auditStats(during, spec.timeScale) });
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** One measurement of `count` clusters created at once by one provider (as one Pulumi host runs them). */
+export interface ManySample {
+  clusters: number;
+  workers: number;
+  /** Wall seconds from the first create() to the last one's end. */
+  seconds: number;
+  nonPollCalls: number;
+  polls: number;
+}
+
+/** `count` clusters of `spec.workers` workers, created concurrently by one provider against one simulator. */
+export async function runClusters(spec: Omit<RunSpec, "mode">, count: number): Promise<ManySample> {
+  const sim = await startSimulator({ timeScale: spec.timeScale, randomSeed: 1, seed: benchSeed() });
+  try {
+    const connection = { apiUrl: sim.apiUrl, apiKey: sim.apiKey, secretKey: sim.secretKey };
+    const version = await registerVersion(sim, connection);
+    const cloud = spec.scaledPolling ? scaledCloudFactory(spec.timeScale) : undefined;
+    const provider = makeClusterProvider({ progressSink: spec.progress ?? (() => undefined), concurrency: spec.parallelConcurrency, cloud });
+    const inputs = await Promise.all(Array.from({ length: count }, (_, i) => checked(provider, clusterInputs(connection, version.id, version.semanticVersion, spec.workers, `bench-${i}`))));
+    const auditFrom = sim.audit.records().length;
+    const started = performance.now();
+    const created = await Promise.all(inputs.map(async (i) => CreateResultSchema.parse(await provider.create(i))));
+    const seconds = (performance.now() - started) / 1000;
+    const notRunning = created.filter((c) => c.outs.state !== "Running");
+    if (notRunning.length > 0) throw new Error(`${notRunning.length} of ${count} clusters did not end Running`);
+    const stats = auditStats(sim.audit.records().slice(auditFrom), spec.timeScale);
+    return { clusters: count, workers: spec.workers, seconds, nonPollCalls: stats.nonPollCalls, polls: stats.polls.polls };
   } finally {
     await sim.stop();
   }

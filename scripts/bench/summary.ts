@@ -3,6 +3,15 @@
 import { z } from "zod";
 import { growth, median, overlapStats, simulatedSeconds, speedUp, type Interval } from "./stats";
 
+const CallsSchema = z.record(z.string(), z.number().int().min(0));
+
+/** What the create cost the cloud (scripts/bench/auditStats.ts). */
+export const AuditStatsSchema = z.object({
+  calls: CallsSchema,
+  nonPollCalls: z.number().int().min(0),
+  polls: z.object({ polls: z.number().int().min(0), jobs: z.number().int().min(0), maxPerJobPerSecond: z.number().min(0), aggregatePerJobSecond: z.number().min(0) }),
+});
+
 /** sequential = concurrency bound 1 (what CKS does); parallel = the provider's default bound. */
 export const MODES = ["sequential", "parallel"] as const;
 export type Mode = (typeof MODES)[number];
@@ -12,8 +21,11 @@ export const SampleSchema = z.object({
   mode: z.enum(MODES),
   /** Wall-clock seconds of KubernetesCluster create(). */
   seconds: z.number().positive(),
+  /** CPU seconds (user + system) the process spent during create(): provider and simulator together. */
+  cpuSeconds: z.number().min(0).optional(),
   /** The deployVirtualMachine jobs of that create, wall-clock ms. */
   deploys: z.array(z.object({ start: z.number(), end: z.number() })),
+  audit: AuditStatsSchema.optional(),
 });
 export type Sample = z.infer<typeof SampleSchema>;
 

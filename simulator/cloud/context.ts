@@ -2,7 +2,7 @@
 // checks, tag lookups and background work. Handlers receive it; nothing here speaks HTTP.
 import type { Caller, CloudOptions, Params } from "../contracts";
 import { RuleListeners } from "./listeners";
-import type { World } from "./model";
+import type { TagRecord, World } from "./model";
 import type { Seed } from "./seed";
 import { csDate, internalError, invalidValue, newUuid, paramError, permissionDenied } from "./util";
 
@@ -142,9 +142,32 @@ export class CloudContext {
     }
   }
 
+  /**
+   * The world's tags by resource, rebuilt when the tag list changes (every change replaces the array
+   * or grows it). Rendering and tag-filtering a list then cost O(items), not O(items × all tags): with
+   * 1000 VMs and 3000 tags a tag-filtered listVirtualMachines took 0.5 s (npm run bench -- --sim-vms).
+   */
+  private tagIndex?: { tags: readonly TagRecord[]; length: number; byResource: Map<string, TagRecord[]> };
+
+  private tagsFor(resourceType: string, resourceId: string): readonly TagRecord[] {
+    const tags = this.world.tags;
+    let index = this.tagIndex;
+    if (!index || index.tags !== tags || index.length !== tags.length) {
+      const byResource = new Map<string, TagRecord[]>();
+      for (const t of tags) {
+        const key = `${t.resourceType}\u0000${t.resourceId}`;
+        const list = byResource.get(key);
+        if (list) list.push(t);
+        else byResource.set(key, [t]);
+      }
+      index = { tags, length: tags.length, byResource };
+      this.tagIndex = index;
+    }
+    return index.byResource.get(`${resourceType}\u0000${resourceId}`) ?? [];
+  }
+
   tagsOf(resourceType: string, resourceId: string): Record<string, unknown>[] {
-    return this.world.tags
-      .filter((t) => t.resourceType === resourceType && t.resourceId === resourceId)
+    return this.tagsFor(resourceType, resourceId)
       .map((t) => ({
         key: t.key,
         value: t.value,
@@ -175,10 +198,7 @@ export class CloudContext {
       if (p.value === undefined || p.value === "") throw paramError(`No value is passed in for key ${p.key}`);
       wanted.push({ key: p.key, value: p.value });
     }
-    return (id) =>
-      this.world.tags.some(
-        (t) => t.resourceType === resourceType && t.resourceId === id && wanted.some((w) => w.key === t.key && w.value === t.value),
-      );
+    return (id) => this.tagsFor(resourceType, id).some((t) => wanted.some((w) => w.key === t.key && w.value === t.value));
   }
 
   removeTagsOf(resourceType: string, resourceId: string): void {

@@ -1,6 +1,7 @@
 // Loads a CniConfiguration (registerCniConfiguration, or registerUserData on clouds without the CNI
 // API), renders its {{ VARIABLE }} placeholders with cniConfigDetails, and splits off its runcmd.
-import { renderTemplate, splitCloudConfigRunCmd } from "../../kubernetes/cniTemplate";
+import { splitCloudConfigRunCmd } from "../../kubernetes/cniTemplate";
+import { renderCniTemplate } from "../../kubernetes/cniValues";
 import type { CloudApi } from "../cloudApi";
 import { isUnknownCommandError } from "../cloudErrors";
 import { parseList, UserDataSchema } from "../entities";
@@ -26,7 +27,7 @@ export async function loadCniConfiguration(api: CloudApi, id: string, details: R
   const values = asNumber !== undefined ? { AS_NUMBER: String(asNumber), ...details } : details;
   let rendered: string;
   try {
-    rendered = renderTemplate(text, values);
+    rendered = renderCniTemplate(text, values);
   } catch (err) {
     throw new Error(`cniConfigDetails: ${(err as Error).message}`);
   }

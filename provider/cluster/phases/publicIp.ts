@@ -32,6 +32,7 @@ export async function publicIpPhase(ctx: ClusterContext): Promise<void> {
     ctx.progress.line(phase, "associating a public IP");
     const created = await api.request("associateIpAddress", { ...scoped(inputs, {}), networkid: state.networkId });
     ip = parseEntity(PublicIpSchema, created, "ipaddress", "associateIpAddress");
+    ctx.facts.freshPublicIp = true;
   }
   state.ipAddressId = ip.id;
   state.ipAddress = ip.ipaddress;

@@ -35,9 +35,16 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   const { api, inputs, state } = ctx;
   if (state.directAccess) return;
   const ipId = state.ipAddressId as string;
+  // A public IP associated by this very operation has no rules: nothing to list (once).
+  const fresh = ctx.facts.freshPublicIp === true;
+  ctx.facts.freshPublicIp = false;
+  const listRules = <T>(fn: () => Promise<T[]>): Promise<T[]> => (fresh ? Promise.resolve([]) : fn());
   const retry = { deadline: ctx.deadline, what: "creating network rules" };
-  const tag = async (type: TaggableType, id: string, role: string): Promise<void> => {
-    await withRetry(() => createTags(api, type, [id], clusterTags(ctx.clusterId, inputs.name, role)), retry);
+  // One createTags per rule type for all its untagged rules (createTags takes a list of ids): a call
+  // per port forward made the API calls grow by one per node (issue 14).
+  const tag = async (type: TaggableType, ids: readonly string[], role: string): Promise<void> => {
+    if (ids.length === 0) return;
+    await withRetry(() => createTags(api, type, ids, clusterTags(ctx.clusterId, inputs.name, role)), retry);
   };
   const act = async <T>(what: string, node: string | undefined, fn: () => Promise<T>): Promise<T> => {
     try {
@@ -48,7 +55,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   };
 
   // Firewall.
-  let firewall = parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
+  let firewall = await listRules(async () => parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules"));
   const ranges = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes);
   // After a scale, our node-SSH range has another end: replace it (as CKS rebuilds SSH access).
   const stale = firewall.filter((r) => ownedBy(ctx.clusterId, r.tags) && r.startport === 2222 && r.endport !== ranges[0].end);
@@ -57,6 +64,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
     await act(`removing firewall rule ${rule.startport}-${rule.endport}`, undefined, () => api.request("deleteFirewallRule", { id: rule.id }));
   }
   firewall = firewall.filter((r) => !stale.includes(r));
+  const untaggedFirewall: string[] = [];
   for (const range of ranges) {
     let rule = firewall.find((r) => r.startport === range.start && r.endport === range.end);
     if (!rule) {
@@ -66,13 +74,15 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
       );
       rule = parseEntity(FirewallRuleSchema, created, "firewallrule", "createFirewallRule");
     }
-    if (!ownedBy(ctx.clusterId, rule.tags)) await tag("FirewallRule", rule.id, "firewall");
+    if (!ownedBy(ctx.clusterId, rule.tags)) untaggedFirewall.push(rule.id);
   }
+  await tag("FirewallRule", untaggedFirewall, "firewall");
 
   // Port forwarding, one rule per node.
-  const forwards = parseList(PortForwardingRuleSchema, await withRetry(() => listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules");
+  const forwards = await listRules(async () => parseList(PortForwardingRuleSchema, await withRetry(() => listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipId, listall: true }, "portforwardingrule"), retry), "listPortForwardingRules"));
   // Independent rules on one IP: created concurrently under the cluster's bound (CKS does them one by one).
-  await mapLimit(state.nodes, ctx.concurrency, async (node) => {
+  const untaggedForwards: string[] = [];
+  const forwarded = mapLimit(state.nodes, ctx.concurrency, async (node) => {
     let rule = forwards.find((r) => r.publicport === node.sshPort);
     if (rule && rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) {
       // A rule for a VM that was replaced on resume: point the port at the current VM.
@@ -95,11 +105,18 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
       );
       rule = parseEntity(PortForwardingRuleSchema, created, "portforwardingrule", "createPortForwardingRule");
     }
-    if (!ownedBy(ctx.clusterId, rule.tags)) await tag("PortForwardingRule", rule.id, "port-forward");
+    if (!ownedBy(ctx.clusterId, rule.tags)) untaggedForwards.push(rule.id);
   });
+  // The rules made before a failure are tagged too, so delete and resume find them by tag.
+  const failed = await forwarded.then(
+    () => undefined,
+    (err: unknown) => ({ err }),
+  );
+  await tag("PortForwardingRule", untaggedForwards, "port-forward");
+  if (failed) throw failed.err;
 
   // The API load balancer across the control nodes.
-  const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
+  const lbs = await listRules(async () => parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules"));
   let lb = lbs.find((r) => r.name === API_LB_NAME);
   const controlIds = ctx.nodesOf("control").map((n) => n.virtualMachineId as string);
   if (!lb) {
@@ -118,7 +135,7 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
     );
     lb = parseEntity(LoadBalancerRuleSchema, created, "loadbalancer", "createLoadBalancerRule");
   }
-  if (!ownedBy(ctx.clusterId, lb.tags)) await tag("LoadBalancer", lb.id, "load-balancer");
+  if (!ownedBy(ctx.clusterId, lb.tags)) await tag("LoadBalancer", [lb.id], "load-balancer");
   const lbId = lb.id;
   await act(`assigning control nodes to ${API_LB_NAME}`, undefined, () =>
     api.request("assignToLoadBalancerRule", { id: lbId, virtualmachineids: controlIds }).catch((err: unknown) => {

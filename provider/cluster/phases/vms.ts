@@ -27,12 +27,26 @@ export async function findClusterVms(ctx: ClusterScope, prefix: string): Promise
   return [...byId.values()].filter((vm) => !GONE_STATES.has(vm.state));
 }
 
-function nodeTags(ctx: ClusterContext, node: NodeRecord): Record<string, string> {
-  return clusterTags(ctx.clusterId, ctx.inputs.name, node.role, {
-    [TAG.index]: String(node.index),
+/**
+ * The tags of a node's VM. They are the same for every node of a role (the index is in the VM's
+ * deterministic name, `<prefix>-<role>-<i>`), so one createTags tags all VMs of a role at once:
+ * CloudStack's createTags takes a list of resource ids (cloudstack-api.md), and a per-node call
+ * made API calls grow by one per node (issue 14).
+ */
+export function nodeTags(ctx: ClusterContext, role: NodeRecord["role"]): Record<string, string> {
+  return clusterTags(ctx.clusterId, ctx.inputs.name, role, {
     [TAG.versionId]: ctx.inputs.kubernetesVersionId,
     ...(ctx.inputs.cniConfigurationId ? { [TAG.cniId]: ctx.inputs.cniConfigurationId } : {}),
   });
+}
+
+/** Tags the given untagged nodes' VMs: one createTags per role. */
+export async function tagNodeVms(ctx: ClusterContext, nodes: readonly NodeRecord[]): Promise<void> {
+  for (const role of ["control", "worker", "etcd"] as const) {
+    const ids = nodes.filter((n) => n.role === role && n.virtualMachineId).map((n) => n.virtualMachineId as string);
+    if (ids.length === 0) continue;
+    await withRetry(() => createTags(ctx.api, "UserVm", ids, nodeTags(ctx, role)), { deadline: ctx.deadline, what: `tagging the ${role} VMs` });
+  }
 }
 
 function recordVm(node: NodeRecord, vm: Vm, networkId: string | undefined): void {
@@ -64,7 +78,11 @@ export function userDataFor(ctx: ClusterContext, node: NodeRecord): string {
   return rendered.userData;
 }
 
-export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing: Vm | undefined): Promise<void> {
+/**
+ * Deploys (or adopts) one node's VM and waits for it to run. `untagged` collects a VM that still needs
+ * our tags, for the caller to tag in one batch; without it the VM is tagged here, alone.
+ */
+export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing: Vm | undefined, untagged?: NodeRecord[]): Promise<void> {
   const phase = "vms";
   const { api, inputs, state } = ctx;
   let vm = existing;
@@ -105,8 +123,8 @@ export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing:
   }
   recordVm(node, vm, state.networkId);
   if (!ownedBy(ctx.clusterId, vm.tags)) {
-    const id = vm.id;
-    await withRetry(() => createTags(api, "UserVm", [id], nodeTags(ctx, node)), { deadline: ctx.deadline, what: `tagging ${node.name}` });
+    if (untagged) untagged.push(node);
+    else await tagNodeVms(ctx, [node]);
   }
   if (vm.state === "Stopped") {
     ctx.progress.line(phase, "starting VM", node.name);
@@ -130,7 +148,17 @@ export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing:
 export async function vmsPhase(ctx: ClusterContext): Promise<void> {
   const existing = await withRetry(() => findClusterVms(ctx, ctx.state.prefix), { deadline: ctx.deadline, what: "listing the cluster VMs" });
   const byName = new Map(existing.map((vm) => [vm.name, vm]));
-  await mapLimit(ctx.state.nodes, ctx.concurrency, (node) => deployOne(ctx, node, byName.get(node.name)));
+  const untagged: NodeRecord[] = [];
+  let failure: unknown;
+  await mapLimit(ctx.state.nodes, ctx.concurrency, (node) => deployOne(ctx, node, byName.get(node.name), untagged)).catch((err: unknown) => {
+    failure = err;
+  });
+  // Also after a failed deploy: the VMs that did deploy carry our tags for delete and resume (until
+  // then they are found by their deterministic names, findClusterVms). The deploy's error comes first.
+  await tagNodeVms(ctx, untagged).catch((err: unknown) => {
+    failure ??= err;
+  });
+  if (failure !== undefined) throw failure;
   const missingIp = ctx.state.nodes.filter((n) => !n.privateIp);
   if (missingIp.length > 0) throw new PhaseError("vms", missingIp[0].name, "the VM has no IP address on the cluster network");
   ctx.state.virtualMachineIds = ctx.state.nodes.map((n) => n.virtualMachineId as string);

@@ -92,7 +92,7 @@ describe("bench tables", () => {
     expect(line).toContain("2 cores (Test CPU), Node v20.0.0");
     expect(line).toContain("load average 0.5 → 1.3");
     expect(line).toContain("Time scale 0.02 (1 simulated second = 20 ms)");
-    expect(line).toContain("scaled to at most 100 ms");
+    expect(line).toContain("scaled with the time scale (first poll and longest interval, at most 100 ms)");
     expect(line).toContain("parallel = concurrency provider default, sequential = concurrency 1");
     expect(machineLine({ ...info, pollMs: undefined, parallelConcurrency: 4 })).toMatch(/real-time schedule.*concurrency 4,/);
   });

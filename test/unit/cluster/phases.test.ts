@@ -144,7 +144,11 @@ describe("VMs phase", () => {
     expect(cloud.maxInFlight.get("deployVirtualMachine")).toBe(3);
     const w2 = cloud.vms.find((v) => v.name === "demo-0a1b2c-worker-2")!;
     const tags = Object.fromEntries(cloud.tags.filter((t) => t.resourceid === w2.id).map((t) => [t.key, t.value]));
-    expect(tags).toMatchObject({ [TAG.clusterId]: CLUSTER_ID, [TAG.role]: "worker", [TAG.index]: "2", [TAG.versionId]: "iso-1" });
+    expect(tags).toMatchObject({ [TAG.clusterId]: CLUSTER_ID, [TAG.role]: "worker", [TAG.versionId]: "iso-1" });
+    // One createTags per role for all its VMs (issue 14: API calls must not grow by one per node):
+    // the index is in the name, so the tags are the same for every VM of a role.
+    const tagCalls = cloud.calls.filter((c) => c.command === "createTags" && c.params.resourcetype === "UserVm");
+    expect(tagCalls.map((c) => (c.params.resourceids as string[]).length).sort()).toEqual([1, 3, 3]);
     expect(deploys[0].params.keypairs).toEqual(["cks-demo-0a1b2c"]);
     expect(String(deploys[0].params.userdata).length).toBeLessThanOrEqual(32768);
     expect(ctx.state.nodes.every((n) => n.virtualMachineId && n.privateIp)).toBe(true);
@@ -180,7 +184,10 @@ describe("rules and ISO phases", () => {
   it("creates CKS's rules once, in CKS port order, and tags them", async () => {
     const { cloud, ctx } = await upToVms({ controlNodes: 2, size: 2, etcdNodes: 1, kubernetesVersion: "1.31.4" });
     await vmsPhase(ctx);
+    const ruleLists = () => cloud.count("listFirewallRules") + cloud.count("listPortForwardingRules") + cloud.count("listLoadBalancerRules");
     await rulesPhase(ctx);
+    // The public IP was associated by this operation: it has no rules, so none were listed (issue 14).
+    expect(ruleLists()).toBe(0);
     expect(cloud.firewall.map((r) => [r.startport, r.endport])).toEqual([[2222, 2225], [6443, 6443], [50000, 50000]]);
     const portOf = (name: string) => Number(cloud.forwards.find((r) => r.virtualmachineid === ctx.node(`demo-0a1b2c-${name}`).virtualMachineId)!.publicport);
     expect(["control-1", "control-2", "worker-1", "worker-2", "etcd-1"].map(portOf)).toEqual([2222, 2223, 2224, 2225, 50000]);
@@ -188,7 +195,11 @@ describe("rules and ISO phases", () => {
     expect(cloud.lbs[0].members.sort()).toEqual(ctx.nodesOf("control").map((n) => n.virtualMachineId).sort());
     const ruleIds = [...cloud.firewall, ...cloud.forwards, ...cloud.lbs].map((r) => r.id);
     for (const id of ruleIds) expect(cloud.tags.some((t) => t.resourceid === id && t.key === TAG.clusterId)).toBe(true);
+    // One createTags per rule type, not one per rule (issue 14: per-node API calls).
+    expect(cloud.calls.filter((c) => c.command === "createTags" && String(c.params.resourcetype).endsWith("Rule")).length).toBe(2);
     await rulesPhase(ctx);
+    // A second run in the same operation (a boot replacement does this) probes again and adds nothing.
+    expect(ruleLists()).toBe(3);
     expect(cloud.count("createFirewallRule") + cloud.count("createPortForwardingRule") + cloud.count("createLoadBalancerRule")).toBe(3 + 5 + 1);
   });
 
@@ -196,8 +207,11 @@ describe("rules and ISO phases", () => {
     const { cloud, ctx } = await upToVms({ etcdNodes: 1 });
     await vmsPhase(ctx);
     cloud.vms[0].isoid = "iso-1";
+    const listsBefore = cloud.count("listVirtualMachines");
     await attachIsoPhase(ctx);
     expect(cloud.count("attachIso")).toBe(3);
+    // One listing for every node's ISO, not one per node (issue 14).
+    expect(cloud.count("listVirtualMachines") - listsBefore).toBe(1);
     expect(cloud.vms.every((v) => v.isoid === "iso-1")).toBe(true);
     await detachIsoPhase(ctx);
     expect(cloud.vms.every((v) => v.isoid === undefined)).toBe(true);
