@@ -13,6 +13,8 @@ export const USAGE = `Usage: npm run bench [-- options]
   --modes LIST       parallel,sequential (default both); a 50-worker sequential create is long
   --sim-vms N        instead: load one simulator with N VMs (10 per network) and report its memory
                      and API latency (issue 14 §7); writes its own block of the markdown file
+  --upgrade          instead: the rolling-upgrade table (1.32 → 1.33 of 3, 6 and 12 workers at
+                     maxUnavailable 1 and 3, beside one worker alone); writes its own block
   --clusters N       also create N clusters (1 worker each) at once with one provider, against
                      one cluster created alone (default 0: skip)
   --concurrency N    bound for the parallel mode (default: the provider's own default)
@@ -31,6 +33,7 @@ export const BenchOptionsSchema = z.object({
   modes: z.array(z.enum(MODES)).min(1),
   clusters: z.number().int().min(0).max(50),
   simVms: z.number().int().min(0).max(5000),
+  upgrade: z.boolean(),
   concurrency: z.number().int().min(2).max(64).optional(),
   out: z.string().min(1),
   write: z.boolean(),
@@ -48,6 +51,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   modes: [...MODES],
   clusters: 0,
   simVms: 0,
+  upgrade: false,
   out: "docs/bench.md",
   write: true,
   warmup: true,
@@ -99,6 +103,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         break;
       case "--out":
         raw.out = value;
+        break;
+      case "--upgrade":
+        raw.upgrade = true;
         break;
       case "--no-write":
         raw.write = false;

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseBenchArgs, USAGE, type BenchOptions } from "./args";
+import { upgradeBench } from "./upgrade";
 import { replaceNamedBlock, replaceResults } from "./docFile";
 import { simScale, simScaleMarkdown } from "./simScale";
 import { planRuns } from "./plan";
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (opts.simVms > 0) return simScaleMain(opts);
+  if (opts.upgrade) return upgradeMain(opts);
   const benchStart = performance.now();
   // Node prints this warning once per emitter; counting them shows whether a big cluster still leaks listeners.
   let maxListenersWarnings = 0;
@@ -140,6 +142,19 @@ async function simScaleMain(opts: BenchOptions): Promise<number> {
     const file = path.resolve(ROOT, opts.out);
     const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : docTemplate("");
     fs.writeFileSync(file, replaceNamedBlock(existing, "sim-scale", `Measured ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}, load average ${os.loadavg()[0].toFixed(1)}.\n\n${text}`));
+    note(`wrote ${path.relative(ROOT, file)}`);
+  }
+  return 0;
+}
+
+async function upgradeMain(opts: BenchOptions): Promise<number> {
+  note(`upgrade: time scale ${opts.timeScale}`);
+  const text = await upgradeBench(opts.timeScale, note);
+  process.stdout.write(`${text}\n`);
+  if (opts.write) {
+    const file = path.resolve(ROOT, opts.out);
+    const existing = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : docTemplate("");
+    fs.writeFileSync(file, replaceNamedBlock(existing, "upgrade", `Measured ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}, load average ${os.loadavg()[0].toFixed(1)}.\n\n${text}`));
     note(`wrote ${path.relative(ROOT, file)}`);
   }
   return 0;
