@@ -6,6 +6,7 @@ import { findClusterVms } from "./phases/vms";
 import { probeApiVersion } from "./phases/addons";
 import { tagMap } from "./entities";
 import { TAG } from "./tags";
+import { externalNodeRecord, externalNodeVms } from "./externalNodes/membership";
 
 export interface LiveCluster {
   gone: boolean;
@@ -23,7 +24,7 @@ export async function readClusterState(
   const vms = await findClusterVms(ctx, target.prefix);
   if (vms.length === 0) return { gone: true, state: "Destroyed", nodes: [] };
   const byName = new Map(vms.map((vm) => [vm.name, vm]));
-  const nodes = recorded.nodes.map((n) => {
+  const nodes: ClusterState["nodes"] = recorded.nodes.filter((n) => !n.external).map((n) => {
     const vm = byName.get(n.name);
     return vm ? { ...n, virtualMachineId: vm.id, state: vm.state } : { ...n, state: "Missing" };
   });
@@ -34,6 +35,7 @@ export async function readClusterState(
       nodes.push({ name: vm.name, role, index: Number(tags[TAG.index] ?? 0), virtualMachineId: vm.id, sshPort: 0, state: vm.state });
     }
   }
+  nodes.push(...(await externalNodeVms(api, target.clusterId, target)).map(externalNodeRecord)); // ClusterNodes (issue 13)
   const states = nodes.map((n) => n.state ?? "Unknown");
   if (states.every((s) => s === "Stopped")) return { gone: false, state: "Stopped", nodes };
   const notRunning = nodes.filter((n) => n.state !== "Running");
