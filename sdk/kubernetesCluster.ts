@@ -85,6 +85,9 @@ const OUTPUTS = [
   "keypairName",
   "clusterId",
   "stateReason",
+  // Inputs a ClusterNode reads from its cluster (sdk/clusterNode.ts); present even when not given.
+  "maxClusterSize",
+  "externalLoadBalancerIpAddress",
 ] as const;
 
 // The same lists schema.json is generated from (provider/resources/schema/resourceSpecs.ts).
@@ -119,6 +122,12 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   declare public readonly hostKeys: pulumi.Output<Record<string, string>>;
   declare public readonly keypairName: pulumi.Output<string>;
   declare public readonly clusterId: pulumi.Output<string>;
+  // Inputs, read back by ClusterNode (sdk/clusterNode.ts).
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly zoneId: pulumi.Output<string>;
+  declare public readonly kubernetesVersionId: pulumi.Output<string>;
+  declare public readonly maxClusterSize: pulumi.Output<number | undefined>;
+  declare public readonly externalLoadBalancerIpAddress: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.CustomResourceOptions) {
     const props = withSecretInputs(args, SECRET_INPUTS);

@@ -8,6 +8,7 @@ import { CniInputsSchema, CNI_DIFF_PLAN } from "../cniConfiguration";
 import { SupportedVersionInputsSchema, SUPPORTED_VERSION_DIFF_PLAN } from "../supportedVersionInputs";
 import { CONNECTION_DOCS } from "./connectionDocs";
 import { CLUSTER_INPUT_DOCS, CLUSTER_OUTPUTS } from "./clusterDocs";
+import { CLUSTER_NODE_SPEC } from "./clusterNodeDocs";
 
 export interface OutputSpec {
   schema: z.ZodType;
@@ -90,4 +91,4 @@ const kubernetesCluster: ResourceSpec = {
   replacing: CLUSTER_REPLACING_INPUTS,
 };
 
-export const RESOURCE_SPECS: readonly ResourceSpec[] = [supportedVersion, cniConfiguration, kubernetesCluster];
+export const RESOURCE_SPECS: readonly ResourceSpec[] = [supportedVersion, cniConfiguration, kubernetesCluster, CLUSTER_NODE_SPEC];
