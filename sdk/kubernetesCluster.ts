@@ -53,6 +53,8 @@ export interface KubernetesClusterArgs extends ConnectionArgs {
   account?: pulumi.Input<string>;
   domainId?: pulumi.Input<string>;
   projectId?: pulumi.Input<string>;
+  /** Rolling upgrades and offering changes: workers at once (a count or "N%", default 1), drain and readiness limits. */
+  upgrade?: pulumi.Input<{ maxUnavailable?: pulumi.Input<number | string>; drainTimeout?: pulumi.Input<string>; force?: pulumi.Input<boolean>; nodeReadyTimeout?: pulumi.Input<string> }>;
   /** Durations such as "45m" (defaults create 60m, update 60m, delete 30m). */
   timeouts?: pulumi.Input<{ create?: pulumi.Input<string>; update?: pulumi.Input<string>; delete?: pulumi.Input<string> }>;
 }
@@ -79,6 +81,8 @@ const OUTPUTS = [
   "virtualMachineIds",
   "cpuNumber",
   "memory",
+  "certificatesExpireAt",
+  "upgradeInProgress",
   "sshPrivateKey",
   "sshPublicKey",
   "hostKeys",
@@ -114,6 +118,10 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   declare public readonly size: pulumi.Output<number>;
   declare public readonly etcdNodes: pulumi.Output<number>;
   declare public readonly cpuNumber: pulumi.Output<number>;
+  /** When the control plane's certificates expire (ISO 8601). */
+  declare public readonly certificatesExpireAt: pulumi.Output<string>;
+  /** Set while an upgrade is unfinished; the next `pulumi up` carries on. */
+  declare public readonly upgradeInProgress: pulumi.Output<{ version: string; versionId: string; fromVersion: string } | undefined>;
   declare public readonly memory: pulumi.Output<number>;
   /** Secret. */
   declare public readonly sshPrivateKey: pulumi.Output<string>;

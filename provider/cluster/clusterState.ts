@@ -42,7 +42,7 @@ export const ClusterStateSchema = z.object({
   /** The earliest expiry (ISO 8601) among the control-plane certificates (phases/certificates.ts). */
   certificatesExpireAt: z.string().optional(),
   /** An upgrade under way: set before the first node changes, cleared when every node runs `version`. */
-  upgrade: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }).optional(),
+  upgradeInProgress: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }).optional(),
 });
 export type ClusterState = z.infer<typeof ClusterStateSchema>;
 

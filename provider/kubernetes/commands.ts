@@ -354,6 +354,11 @@ export function kubeadmUpgradeApply(version: string): NodeCommand {
   return nodeCommand([KUBEADM, "upgrade", "apply", "-y", withV(version)], { sudo: true, path: KUBE_PATH });
 }
 
+/** `kubeadm upgrade plan v<version>`: the gate before apply; fails when the step is not allowed. */
+export function kubeadmUpgradePlan(version: string): NodeCommand {
+  return nodeCommand([KUBEADM, "upgrade", "plan", withV(version)], { sudo: true, path: KUBE_PATH });
+}
+
 /** `kubeadm upgrade node` on every other node. */
 export function kubeadmUpgradeNode(): NodeCommand {
   return nodeCommand([KUBEADM, "upgrade", "node"], { sudo: true, path: KUBE_PATH });
@@ -400,9 +405,24 @@ export function kubectlLabelNode(name: string, labels: Record<string, string>): 
   return kubectl(["label", "--overwrite", "node", name, ...pairs]);
 }
 
-/** Drains a node before removal or upgrade. */
-export function kubectlDrain(name: string, options: { timeout?: string } = {}): NodeCommand {
-  return kubectl(["drain", name, "--ignore-daemonsets", "--delete-emptydir-data", "--force", `--timeout=${options.timeout ?? "300s"}`]);
+/**
+ * Drains a node: DaemonSet pods stay, emptyDir data is deleted, PodDisruptionBudgets are respected until
+ * `timeout` (kubectl retries evictions the budget refuses). `force` also deletes pods no controller
+ * manages; a node being removed is always drained with it, an upgrade only when the user asks.
+ */
+export function kubectlDrain(name: string, options: { timeout?: string; force?: boolean } = {}): NodeCommand {
+  const force = options.force ?? true;
+  return kubectl(["drain", name, "--ignore-daemonsets", "--delete-emptydir-data", ...(force ? ["--force"] : []), `--timeout=${options.timeout ?? "300s"}`]);
+}
+
+/** One pod as JSON (the static kube-apiserver-<node> pod, to read its image and readiness). */
+export function kubectlGetPodJson(name: string, namespace: string): NodeCommand {
+  return kubectl(["get", "pod", name, "-n", namespace, "-o", "json"]);
+}
+
+/** Removes annotations from one object (`key-`); absent keys are not an error. */
+export function kubectlRemoveAnnotations(kind: string, name: string, keys: readonly string[]): NodeCommand {
+  return kubectl(["annotate", kind, name, ...keys.map((k) => `${k}-`)]);
 }
 
 /** `kubectl cordon <node>`. */

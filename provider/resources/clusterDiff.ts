@@ -25,10 +25,13 @@ export const CLUSTER_REPLACING_INPUTS = [
   "projectId",
 ] as const;
 
-/** serviceOfferingId and the version change in place by design; update() implements them in a later issue. */
-export const CLUSTER_DEFERRED_INPUTS = ["serviceOfferingId", "kubernetesVersionId", "kubernetesVersion"] as const;
+/** serviceOfferingId changes in place by design; update() implements it in a later issue. */
+export const CLUSTER_DEFERRED_INPUTS = ["serviceOfferingId"] as const;
 
-export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", ...CONNECTION_KEYS, ...CLUSTER_DEFERRED_INPUTS] as const;
+/** A change of these upgrades the cluster in place (operations/upgrade.ts). */
+export const CLUSTER_UPGRADE_INPUTS = ["kubernetesVersionId", "kubernetesVersion"] as const;
+
+export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_DEFERRED_INPUTS] as const;
 
 export const CLUSTER_DIFF_PLAN: DiffPlan = {
   replacing: CLUSTER_REPLACING_INPUTS,

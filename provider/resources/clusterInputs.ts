@@ -51,6 +51,16 @@ export const ClusterInputsSchema = z.object({
   domainId: z.string().min(1).optional(),
   projectId: z.string().min(1).optional(),
   timeouts: z.object({ create: duration.optional(), update: duration.optional(), delete: duration.optional() }).strict().optional(),
+  /** How rolling changes (upgrades, offering changes) take nodes out of service (upgrade/policy.ts). */
+  upgrade: z
+    .object({
+      maxUnavailable: z.union([z.int("must be a whole number ≥ 1 or a percentage such as \"25%\"").min(1, "must be at least 1"), z.string().regex(/^(100|[1-9]\d?)%$/, 'must be a percentage from "1%" to "100%", or a whole number ≥ 1')]).optional(),
+      drainTimeout: duration.optional(),
+      force: z.boolean().optional(),
+      nodeReadyTimeout: duration.optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 export type ClusterInputs = z.infer<typeof ClusterInputsSchema>;

@@ -11,7 +11,8 @@ import { ResourceInitError, withProvider } from "./common/initError";
 import { jsonSafe } from "./common/jsonSafe";
 import { createCloudApi, type CloudApi } from "../cluster/cloudApi";
 import { ClusterStateSchema, type ClusterState } from "../cluster/clusterState";
-import { runCreatePipeline } from "../cluster/createPipeline";
+import { runClusterOperation } from "../cluster/createPipeline";
+import { OPERATIONS, planUpdate, type OperationName } from "../cluster/operations";
 import { PhaseError } from "../cluster/context";
 import { Deadline } from "../cluster/deadline";
 import { parseDuration } from "../cluster/duration";
@@ -78,6 +79,8 @@ export function clusterOutputs(inputs: ClusterInputs, connection: ResolvedConnec
     controlNodes: inputs.controlNodes,
     size: inputs.size,
     etcdNodes: inputs.etcdNodes,
+    certificatesExpireAt: state.certificatesExpireAt,
+    upgradeInProgress: state.upgradeInProgress,
     cpuNumber: state.cpuNumber,
     memory: state.memory,
     sshPrivateKey: state.sshPrivateKey,
@@ -98,26 +101,34 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
   const connector = deps.connector ?? sshConnector;
   const progressFor = (name: string): Progress => new Progress("cluster", name, deps.progressSink);
 
-  async function runPipeline(op: "create" | "update", inputs: ClusterInputs, connection: ResolvedConnection, state: ClusterState, rawInputs: Props): Promise<Props> {
+  /** Runs one operation's phases; a failure keeps the partial state in Pulumi (ResourceInitError). */
+  async function runOperation(op: "create" | OperationName, inputs: ClusterInputs, connection: ResolvedConnection, state: ClusterState, rawInputs: Props): Promise<Props> {
     const progress = progressFor(inputs.name);
+    const { phases, failedState } = OPERATIONS[op];
     try {
-      await runCreatePipeline(inputs, state, {
+      await runClusterOperation(op, inputs, state, {
         api: cloud(connection),
         connector: connector(),
-        deadline: Deadline.in(timeoutMs(inputs, op), `cluster ${inputs.name} ${op}`),
+        deadline: Deadline.in(timeoutMs(inputs, op === "create" && state.nodes.length === 0 ? "create" : "update"), `cluster ${inputs.name} ${op}`),
         progress,
         concurrency: deps.concurrency,
-      });
+      }, phases(inputs, state), failedState);
       return clusterOutputs(inputs, connection, state);
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
       // validate runs before anything is created: there is nothing to resume or destroy, so the
       // resource is not recorded at all and the message only says what to fix.
-      if (op === "create" && err instanceof PhaseError && err.phase === "validate") {
+      if (op === "create" && state.nodes.length === 0 && err instanceof PhaseError && err.phase === "validate") {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was created; fix the input and run \`pulumi up\` again.`);
       }
-      const message = `KubernetesCluster ${inputs.name}: ${cause}. Run \`pulumi up\` again to resume (the cluster id and key are kept), or \`pulumi destroy\` to remove what was created.`;
-      state.state = "Error";
+      // An upgrade refused by its checks changed nothing: a plain error keeps the recorded state as it
+      // was (the old version, Running), and the next \`pulumi up\` checks again.
+      if (op === "upgrade" && err instanceof PhaseError && (err.phase === "validate-upgrade" || err.phase === "probe-versions")) {
+        throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was changed; fix the input or the cluster and run \`pulumi up\` again.`);
+      }
+      const resume = op === "upgrade" ? "Run `pulumi up` again to carry on from this node (nodes already upgraded are not upgraded again)" : "Run `pulumi up` again to resume (the cluster id and key are kept)";
+      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${resume}, or \`pulumi destroy\` to remove what was created.`;
+      state.state = failedState;
       state.stateReason = cause;
       throw new ResourceInitError(message, state.clusterId, withProvider(clusterOutputs(inputs, connection, state), rawInputs));
     }
@@ -138,7 +149,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const connection = connectionFor(asProps(rawInputs));
       const clusterId = randomUUID();
       const state: ClusterState = { clusterId, prefix: nodePrefix(inputs.name, clusterId), state: "Creating", hostKeys: {}, nodes: [], virtualMachineIds: [] };
-      const outs = await runPipeline("create", inputs, connection, state, asProps(rawInputs));
+      const outs = await runOperation("create", inputs, connection, state, asProps(rawInputs));
       return { id: clusterId, outs };
     },
 
@@ -155,12 +166,16 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         );
       }
       const state = stateFrom(olds, id);
-      if (state.state === "Error" || state.state === "Creating" || !state.kubeconfig || changed.includes("size")) {
-        // An init-failed create resumes with the same cluster id and key; a size change runs the same
-        // probing pipeline, which deploys and joins missing workers or removes surplus ones.
-        return { outs: await runPipeline("update", inputs, connection, state, asProps(rawNews)) };
+      const operations = planUpdate(changed, state);
+      if (operations.includes("create") && operations.includes("upgrade")) {
+        throw new Error(
+          `KubernetesCluster ${inputs.name}: the cluster's create did not finish (${state.stateReason ?? state.state}), so it cannot be upgraded yet. ` +
+            "Set kubernetesVersionId back to the version it was created with, run `pulumi up` to finish the create, then upgrade.",
+        );
       }
-      return { outs: clusterOutputs(inputs, connection, state) };
+      let outs = clusterOutputs(inputs, connection, state);
+      for (const op of operations) outs = await runOperation(op, inputs, connection, state, asProps(rawNews));
+      return { outs };
     },
 
     async read(id: string, rawProps?: unknown) {

@@ -21,18 +21,7 @@ export async function installFromIso(ctx: ClusterContext, node: NodeRecord, vers
     return;
   }
   ctx.progress.line(phase, `installing Kubernetes ${version} from the ISO`, node.name);
-  const mounted = await ctx.run(node, cmd.isIsoMounted(), { allowFailure: true });
-  if (mounted.code !== 0) {
-    // The ISO may be attached after boot: wait until the CD-ROM shows up.
-    const device = await pollUntil(
-      async () => {
-        const r = await ctx.run(node, cmd.findIsoDevice(), { allowFailure: true });
-        return r.code === 0 ? pickBinariesIsoDevice(r.stdout) : undefined;
-      },
-      { deadline: ctx.deadline, what: `waiting for the ISO device on ${node.name}`, intervalMs: 500 },
-    );
-    await ctx.run(node, cmd.mountIso(device));
-  }
+  await mountBinariesIso(ctx, node);
   const iso = await readIsoContents(ctx, node, version);
   const f = iso.files;
   const steps: cmd.NodeCommand[] = [
@@ -65,8 +54,22 @@ export async function installFromIso(ctx: ClusterContext, node: NodeRecord, vers
   await ctx.run(node, cmd.writeFile(marker, `${version}\n`, { mode: "0644" }));
 }
 
+/** Mounts the binaries ISO (waiting for its device: the ISO may be attached after boot) unless mounted. */
+export async function mountBinariesIso(ctx: ClusterContext, node: NodeRecord): Promise<void> {
+  const mounted = await ctx.run(node, cmd.isIsoMounted(), { allowFailure: true });
+  if (mounted.code === 0) return;
+  const device = await pollUntil(
+    async () => {
+      const r = await ctx.run(node, cmd.findIsoDevice(), { allowFailure: true });
+      return r.code === 0 ? pickBinariesIsoDevice(r.stdout) : undefined;
+    },
+    { deadline: ctx.deadline, what: `waiting for the ISO device on ${node.name}`, intervalMs: 500 },
+  );
+  await ctx.run(node, cmd.mountIso(device));
+}
+
 /** manifest.json when the ISO has one, else what CKS's layout implies from its file names. */
-async function readIsoContents(ctx: ClusterContext, node: NodeRecord, version: string): Promise<IsoContents> {
+export async function readIsoContents(ctx: ClusterContext, node: NodeRecord, version: string): Promise<IsoContents> {
   const listing = relativeListing((await ctx.run(node, cmd.listIso())).stdout, cmd.ISO_MOUNT_POINT);
   if (listing.includes("manifest.json")) return manifestContents((await ctx.run(node, cmd.catManifest())).stdout, version);
   return deriveCksContents(listing, version);
@@ -78,7 +81,7 @@ async function readIsoContents(ctx: ClusterContext, node: NodeRecord, version: s
  * ISO carries, and the nodes cannot pull, so every pod sandbox (the static pods included) would fail.
  * CKS's node templates do the same (setup-kube-system: "sandbox_image" from the imported pause image).
  */
-async function pinSandboxImage(ctx: ClusterContext, node: NodeRecord): Promise<void> {
+export async function pinSandboxImage(ctx: ClusterContext, node: NodeRecord): Promise<void> {
   const images = (await ctx.run(node, cmd.listImages())).stdout.split("\n").map((l) => l.trim()).filter((l) => l !== "");
   const pause = pickPauseImage(images);
   if (!pause) throw new Error(`the ISO carries no pause image (none of ${images.length} imported images is .../pause:<tag>), so no pod sandbox can start on ${node.name}; rebuild the ISO with the images of \`kubeadm config images list\``);

@@ -25,47 +25,14 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
   const zone = await zoneProblem(api, inputs.zoneId);
   if (zone) fail(zone);
 
-  // The version: the ISO registered by KubernetesSupportedVersion, described by its tags.
-  ctx.progress.line(phase, `checking Kubernetes version ${inputs.kubernetesVersionId}`);
-  const isos = parseList(IsoSchema, await listAllOrGone(api, "listIsos", { id: inputs.kubernetesVersionId, isofilter: "executable" }, "iso"), "listIsos");
-  if (isos.length === 0) fail(`kubernetesVersionId ${inputs.kubernetesVersionId} was not found (no such ISO visible to this account); create it with KubernetesSupportedVersion`);
-  const isoTags = tagMap(await listTags(api, { resourcetype: "ISO", resourceid: inputs.kubernetesVersionId }));
-  const semantic = isoTags[TAG.semanticVersion] ?? inputs.kubernetesVersion;
-  if (!semantic) fail(`kubernetesVersionId ${inputs.kubernetesVersionId} is not a KubernetesSupportedVersion (no ${TAG.semanticVersion} tag); set kubernetesVersion or register it with KubernetesSupportedVersion`);
-  const version = semantic as string;
-  if (inputs.kubernetesVersion && isoTags[TAG.semanticVersion] && inputs.kubernetesVersion !== isoTags[TAG.semanticVersion]) {
-    fail(`kubernetesVersion ${inputs.kubernetesVersion} does not match the version of kubernetesVersionId (${isoTags[TAG.semanticVersion]}); pass version.semanticVersion`);
-  }
-  if (isoTags[TAG.state] === "Disabled") fail(`Kubernetes version ${version} (${inputs.kubernetesVersionId}) is Disabled; enable it (state: "Enabled") or choose another version`);
-  const inZone = isos.filter((i) => !i.zoneid || i.zoneid === inputs.zoneId);
-  if (inZone.length === 0) fail(`the ISO of Kubernetes ${version} is not available in zone ${inputs.zoneId}`);
-  if (!inZone.some((i) => i.isready)) fail(`the ISO of Kubernetes ${version} is not Ready in zone ${inputs.zoneId} (status: ${inZone[0]?.status ?? "unknown"})`);
+  const { version, minCpu, minMemory } = await checkVersion(ctx, fail);
   const ruleFailures = versionRules(version, inputs.controlNodes);
   if (ruleFailures.length > 0) fail(ruleFailures.map((f) => f.reason).join("; "));
-  const minCpu = Math.max(MIN_CPU, Number(isoTags[TAG.minCpu] ?? MIN_CPU));
-  const minMemory = Math.max(MIN_MEMORY, Number(isoTags[TAG.minMemory] ?? MIN_MEMORY));
   ctx.facts.isoId = inputs.kubernetesVersionId;
   ctx.facts.kubernetesVersion = version;
   ctx.state.kubernetesVersion = version;
   ctx.state.isoId = inputs.kubernetesVersionId;
-
-  // Offerings: every node type has one, with at least the CKS and the version's minimums.
-  const offerings: Partial<Record<"control" | "worker" | "etcd", { id: string; cpu: number; memory: number }>> = {};
-  for (const role of rolesInUse(inputs)) {
-    const id = offeringFor(inputs, role) as string;
-    const found = parseList(ServiceOfferingSchema, await listAllOrGone(api, "listServiceOfferings", { id }, "serviceoffering"), "listServiceOfferings");
-    const property = inputs.nodeOfferings?.[role] ? `nodeOfferings.${role}` : "serviceOfferingId";
-    if (found.length === 0) fail(`${property}: service offering ${id} was not found`);
-    const o = found[0];
-    if (o.iscustomized) fail(`${property}: service offering ${o.name} is a custom offering; CKS needs a fixed offering`);
-    const cpu = o.cpunumber ?? 0;
-    const memory = o.memory ?? 0;
-    if (cpu < minCpu || memory < minMemory) {
-      fail(`${property}: service offering ${o.name} (${cpu} vCPU, ${memory} MB) is too small for ${role} nodes of Kubernetes ${version}: at least ${minCpu} vCPU and ${minMemory} MB are needed`);
-    }
-    offerings[role] = { id, cpu, memory };
-  }
-  ctx.facts.offerings = offerings as Record<"control" | "worker" | "etcd", { id: string; cpu: number; memory: number }>;
+  ctx.facts.offerings = await checkOfferings(ctx, version, { minCpu, minMemory }, fail);
 
   // Templates: nodeTemplates[type], else templateId, else a CKS-ready template of the zone.
   const templateIds: Partial<Record<"control" | "worker" | "etcd", string>> = {};
@@ -105,6 +72,61 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
   if (inputs.cniConfigurationId) {
     ctx.facts.cni = await loadCniConfiguration(api, inputs.cniConfigurationId, inputs.cniConfigDetails ?? {}, inputs.asNumber);
   }
+}
+
+export interface VersionFacts {
+  version: string;
+  minCpu: number;
+  minMemory: number;
+}
+
+/**
+ * The version named by kubernetesVersionId: the ISO registered by KubernetesSupportedVersion, described
+ * by its tags; it must be Enabled and its ISO Ready in the cluster's zone (create and upgrade alike).
+ */
+export async function checkVersion(ctx: ClusterContext, fail: (what: string) => never): Promise<VersionFacts> {
+  const { api, inputs } = ctx;
+  ctx.progress.line("validate", `checking Kubernetes version ${inputs.kubernetesVersionId}`);
+  const isos = parseList(IsoSchema, await listAllOrGone(api, "listIsos", { id: inputs.kubernetesVersionId, isofilter: "executable" }, "iso"), "listIsos");
+  if (isos.length === 0) fail(`kubernetesVersionId ${inputs.kubernetesVersionId} was not found (no such ISO visible to this account); create it with KubernetesSupportedVersion`);
+  const isoTags = tagMap(await listTags(api, { resourcetype: "ISO", resourceid: inputs.kubernetesVersionId }));
+  const semantic = isoTags[TAG.semanticVersion] ?? inputs.kubernetesVersion;
+  if (!semantic) fail(`kubernetesVersionId ${inputs.kubernetesVersionId} is not a KubernetesSupportedVersion (no ${TAG.semanticVersion} tag); set kubernetesVersion or register it with KubernetesSupportedVersion`);
+  const version = semantic as string;
+  if (inputs.kubernetesVersion && isoTags[TAG.semanticVersion] && inputs.kubernetesVersion !== isoTags[TAG.semanticVersion]) {
+    fail(`kubernetesVersion ${inputs.kubernetesVersion} does not match the version of kubernetesVersionId (${isoTags[TAG.semanticVersion]}); pass version.semanticVersion`);
+  }
+  if (isoTags[TAG.state] === "Disabled") fail(`Kubernetes version ${version} (${inputs.kubernetesVersionId}) is Disabled; enable it (state: "Enabled") or choose another version`);
+  const inZone = isos.filter((i) => !i.zoneid || i.zoneid === inputs.zoneId);
+  if (inZone.length === 0) fail(`the ISO of Kubernetes ${version} is not available in zone ${inputs.zoneId}`);
+  if (!inZone.some((i) => i.isready)) fail(`the ISO of Kubernetes ${version} is not Ready in zone ${inputs.zoneId} (status: ${inZone[0]?.status ?? "unknown"})`);
+  return { version, minCpu: Math.max(MIN_CPU, Number(isoTags[TAG.minCpu] ?? MIN_CPU)), minMemory: Math.max(MIN_MEMORY, Number(isoTags[TAG.minMemory] ?? MIN_MEMORY)) };
+}
+
+export type RoleOfferings = Record<"control" | "worker" | "etcd", { id: string; name: string; cpu: number; memory: number; speed: number }>;
+
+/**
+ * Every node role in use has an offering that is not custom and meets CKS's and the version's minimum
+ * CPU and RAM. Per-role offerings are checked too (CKS's upgrade checks only the default one, #14148).
+ */
+export async function checkOfferings(ctx: ClusterContext, version: string, min: { minCpu: number; minMemory: number }, fail: (what: string) => never): Promise<RoleOfferings> {
+  const { api, inputs } = ctx;
+  const offerings: Partial<RoleOfferings> = {};
+  for (const role of rolesInUse(inputs)) {
+    const id = offeringFor(inputs, role) as string;
+    const found = parseList(ServiceOfferingSchema, await listAllOrGone(api, "listServiceOfferings", { id }, "serviceoffering"), "listServiceOfferings");
+    const property = inputs.nodeOfferings?.[role] ? `nodeOfferings.${role}` : "serviceOfferingId";
+    if (found.length === 0) fail(`${property}: service offering ${id} was not found`);
+    const o = found[0];
+    if (o.iscustomized) fail(`${property}: service offering ${o.name} is a custom offering; CKS needs a fixed offering`);
+    const cpu = o.cpunumber ?? 0;
+    const memory = o.memory ?? 0;
+    if (cpu < min.minCpu || memory < min.minMemory) {
+      fail(`${property}: service offering ${o.name} (${cpu} vCPU, ${memory} MB) is too small for ${role} nodes of Kubernetes ${version}: at least ${min.minCpu} vCPU and ${min.minMemory} MB are needed`);
+    }
+    offerings[role] = { id, name: o.name, cpu, memory, speed: o.cpuspeed ?? 0 };
+  }
+  return offerings as RoleOfferings;
 }
 
 async function validateNetwork(ctx: ClusterContext, fail: (what: string) => never): Promise<void> {

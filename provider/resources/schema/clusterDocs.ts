@@ -28,6 +28,8 @@ export const CLUSTER_INPUT_DOCS: Record<string, string> = {
   account: "The account that owns the cluster's resources (with `domainId`).",
   domainId: "The domain of `account`.",
   projectId: "The project that owns the cluster's resources.",
+  upgrade:
+    "How rolling changes (upgrades, offering changes) take nodes out of service: `maxUnavailable` workers at once (a count or `\"N%\"`, default 1), `drainTimeout` (default `5m`) during which PodDisruptionBudgets are honoured, `force` (default false: a drain still blocked after drainTimeout fails the node; true deletes the pods), `nodeReadyTimeout` (default `10m`) for a node to be Ready again.",
   timeouts: "This provider's own deadlines per operation, as durations such as `45m` (defaults: create 60m, update 60m, delete 30m); Pulumi does not enforce `customTimeouts` for dynamic providers.",
 };
 
@@ -54,6 +56,11 @@ export const CLUSTER_OUTPUTS: Record<string, OutputSpec> = {
   isoId: { schema: z.string(), description: "The binaries ISO the nodes were installed from." },
   nodes: { schema: z.array(NodeInfo), description: "Every node: VM id, name, role, private IP, SSH port on the public IP, kubelet version." },
   virtualMachineIds: { schema: z.array(z.string()), description: "The ids of the cluster's VMs." },
+  certificatesExpireAt: { schema: z.string(), description: "When the control plane's certificates expire (ISO 8601): the earliest notAfter among apiserver, apiserver-kubelet-client, front-proxy-client and admin.conf on every control node; updated after create and after every upgrade." },
+  upgradeInProgress: {
+    schema: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }),
+    description: "Set while an upgrade is unfinished (after a failure): the target version, its id and the version it started from. The next `pulumi up` carries on.",
+  },
   cpuNumber: { schema: z.number(), description: "Total vCPUs over the nodes." },
   memory: { schema: z.number(), description: "Total memory over the nodes, in MB." },
   sshPrivateKey: { schema: z.string(), description: "The cluster's SSH private key (secret), generated locally; log in as `cloud`." },

@@ -13,6 +13,8 @@ export interface PropertySpec {
   items?: PropertySpec;
   additionalProperties?: PropertySpec;
   $ref?: string;
+  /** A union of primitives (Pulumi schema TypeSpec.oneOf); `type` is the fallback for languages without unions. */
+  oneOf?: PropertySpec[];
   enum?: unknown[];
   description?: string;
   default?: unknown;
@@ -58,6 +60,8 @@ function convert(fragment: Json, owner: string, property: string): Conversion {
   } else if (type === "integer" || type === "number" || type === "boolean" || type === "string") {
     spec = { type };
     if (Array.isArray(fragment.enum)) spec.enum = fragment.enum;
+  } else if (Array.isArray(fragment.anyOf) && (fragment.anyOf as Json[]).every((f) => ["integer", "number", "string", "boolean"].includes(String(f.type)))) {
+    spec = { type: "string", oneOf: (fragment.anyOf as Json[]).map((f) => ({ type: String(f.type) })) };
   } else {
     throw new Error(`schema: ${owner}.${property} has a type schema.json cannot express (${JSON.stringify(fragment)})`);
   }
