@@ -31,7 +31,7 @@ export const CLUSTER_DEFERRED_INPUTS = ["serviceOfferingId"] as const;
 /** A change of these upgrades the cluster in place (operations/upgrade.ts). */
 export const CLUSTER_UPGRADE_INPUTS = ["kubernetesVersionId", "kubernetesVersion"] as const;
 
-export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_DEFERRED_INPUTS] as const;
+export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "registerInCloudStack", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_DEFERRED_INPUTS] as const;
 
 export const CLUSTER_DIFF_PLAN: DiffPlan = {
   replacing: CLUSTER_REPLACING_INPUTS,

@@ -21,6 +21,7 @@ import { sshConnector, type NodeConnector } from "../cluster/nodeShell";
 import { Progress, type ProgressSink } from "../cluster/progress";
 import { readClusterState } from "../cluster/readCluster";
 import { teardownCluster } from "../cluster/teardown";
+import { withClusterTypes } from "./externalManaged";
 
 export interface ClusterProviderDeps {
   cloud?: (connection: ResolvedConnection) => CloudApi;
@@ -134,7 +135,8 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
     }
   }
 
-  return {
+  // clusterType "ExternalManaged" and registerInCloudStack (issue 13) live in externalManaged.ts.
+  return withClusterTypes({
     async check(olds: unknown, news: unknown) {
       return checkWith(news, (clean) => validateClusterInputs(clean, asProps(olds)));
     },
@@ -221,7 +223,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         deps.concurrency,
       );
     },
-  };
+  }, { cloud });
 }
 
 /** The provider the SDK's serialized shim delegates to. */

@@ -29,7 +29,7 @@ export interface ResourceSpec {
 }
 
 /** Inputs encrypted in state however the program passed them (the SDK wraps them in pulumi.secret). */
-export const CLUSTER_SECRET_INPUTS = ["secretKey", "privateRegistry"] as const;
+export const CLUSTER_SECRET_INPUTS = ["secretKey", "privateRegistry", "kubeconfig"] as const;
 export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "sshPrivateKey", "secretKey", "privateRegistry"] as const;
 export const CONNECTION_SECRET_INPUTS = ["secretKey"] as const;
 
