@@ -64,11 +64,11 @@ describe("ExternalManaged clusters", () => {
     // Scale, upgrade, stop and start are refused, naming the input.
     for (const [key, value] of [["size", 3], ["controlNodes", 2], ["kubernetesVersion", "1.31.0"], ["stopped", true]] as const) {
       const r = await p.cluster.check!(updated, { ...next, [key]: value });
-      expect(r.failures.map((f) => f.property)).toContain(key);
-      expect(r.failures.find((f) => f.property === key)?.reason).toMatch(/CKS refuses/);
+      expect((r.failures ?? []).map((f) => f.property)).toContain(key);
+      expect((r.failures ?? []).find((f) => f.property === key)?.reason).toMatch(/CKS refuses/);
     }
     const upgrade = await p.cluster.check!({ ...updated, kubernetesVersionId: "v1" }, { ...next, kubernetesVersionId: "v2" });
-    expect(upgrade.failures.map((f) => f.property)).toEqual(["kubernetesVersionId"]);
+    expect((upgrade.failures ?? []).map((f) => f.property)).toEqual(["kubernetesVersionId"]);
 
     // Refresh follows the record; delete removes it and keeps the VMs.
     expect((await p.cluster.read!(created.id, updated)).id).toBe(created.id);
