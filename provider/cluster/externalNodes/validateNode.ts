@@ -4,7 +4,7 @@
 // 2048 MB; the cluster's SSH key on the VM). Runs before anything is changed.
 import type { ClusterNodeInputs } from "../../resources/clusterNodeInputs";
 import type { CloudApi } from "../cloudApi";
-import { parseList, tagMap, VmSchema, type Vm } from "../entities";
+import { parseList, tagMap, TemplateSchema, VmSchema, type Vm } from "../entities";
 import { listAllOrGone } from "../listGone";
 import { scoped } from "../phases/validate";
 import { TAG } from "../tags";
@@ -45,6 +45,12 @@ export async function validateExternalVm(api: CloudApi, inputs: ClusterNodeInput
   const memberOf = tags[TAG.externalNodeOf] ?? tags[TAG.clusterId];
   if (memberOf && memberOf !== inputs.clusterId) fail(`the VM is already a member of cluster ${memberOf}; remove it from that cluster first`);
   if (tags[TAG.clusterId]) fail(`the VM is one of cluster ${tags[TAG.clusterId]}'s own nodes`);
+  if (vm.templateid) {
+    // KubernetesClusterManagerImpl validateNodes: "deployed with a template that is not marked to be used for CKS".
+    const found = parseList(TemplateSchema, await listAllOrGone(api, "listTemplates", { templatefilter: "executable", id: vm.templateid }, "template"), "listTemplates");
+    const t = found[0] as { forcks?: unknown; name?: string } | undefined;
+    if (t && t.forcks !== true && t.forcks !== "true") fail(`it was deployed from template ${t.name ?? vm.templateid}, which is not marked "For CKS" (forcks); CKS adds only VMs of CKS templates: redeploy it from one`);
+  }
   const nic = vm.nic.find((n) => n.isdefault) ?? vm.nic[0];
   if (!nic || nic.networkid !== inputs.networkId) {
     fail(`its default NIC is on network ${nic?.networkid ?? "(none)"}, not on the cluster's network ${inputs.networkId}; deploy the VM on the cluster's network`);
