@@ -1,4 +1,4 @@
-// examples/ha and examples/custom-cni under the real Pulumi CLI: each previews (custom-cni's cluster
+// examples/ha, examples/custom-cni and examples/bring-your-own-node under the real Pulumi CLI: each previews (custom-cni's cluster
 // takes the unknown id of a CniConfiguration made in the same program), deploys, gives a kubeconfig
 // kubectl uses, and destroys without leaving anything in the cloud. examples/quickstart has its own
 // file (pulumi-cli-quickstart.test.ts) with the whole README flow.
@@ -14,6 +14,9 @@ const EXAMPLES: { name: string; resources: number; kubeNodes: number; roles: str
   { name: "custom-cni", resources: 3, kubeNodes: 2, roles: ["control", "worker"] },
   // 3 control nodes behind the load balancer, one etcd node (not a Kubernetes node), 2 workers.
   { name: "ha", resources: 2, kubeNodes: 5, roles: ["control", "control", "control", "etcd", "worker", "worker"] },
+  // Issue 13: the cluster (1 control, 1 worker), a VM of the user's own and the ClusterNode joining it;
+  // the nodes output is the cluster's at create, kubectl sees the joined VM as the third node.
+  { name: "bring-your-own-node", resources: 4, kubeNodes: 3, roles: ["control", "worker"] },
 ];
 
 describe.each(EXAMPLES)("examples/$name with the real Pulumi CLI", ({ name, resources, kubeNodes, roles }) => {
