@@ -30,6 +30,9 @@ export interface JoinedNode {
   keyReset: boolean;
 }
 
+/** How long a reset key gets to reach the login user after the VM starts again. */
+const KEY_RESET_LOGIN_MS = 3 * 60_000;
+
 /** A file the worker userdata writes (userdata.ts): present once the node was prepared by it. */
 const PREPARED_MARKER = "/etc/modules-load.d/k8s.conf";
 
@@ -118,6 +121,20 @@ export async function joinExternalNode(inputs: ClusterNodeInputs, deps: External
   const node: NodeRecord = { name: nodeName, role: "worker", index: 0, virtualMachineId: inputs.virtualMachineId, privateIp: checked.privateIp, sshPort, external: true };
   const alone = nodeContext(inputs, node, deps, { withControl: false, hostKey: earlier.hostKey, kubernetesVersion: version });
   try {
+    if (keyReset) {
+      await step("ssh-key", async () => {
+        try {
+          await alone.run(node, cmd.nodeCommand(["true"]), { deadline: deps.deadline.sub(KEY_RESET_LOGIN_MS, "login after the key reset") });
+        } catch (err) {
+          throw new PhaseError(
+            "ssh-key",
+            nodeName,
+            `the VM's key was reset to ${inputs.keypairName} (the VM was stopped and started), but the cluster's key still cannot log in as ${inputs.loginUser}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}. ` +
+              "CloudStack hands a reset key to the VM's metadata; cloud-init installs SSH keys once per instance, so only templates that apply keys at every boot (CloudStack's cloud-set-guest-sshkey) pick it up. Deploy the VM with keypair: cluster.keypairName instead",
+          );
+        }
+      });
+    }
     await step("iso", () => attachIsoPhase(alone));
     await step("prepare", async () => {
       const prepared = await alone.run(node, cmd.nodeCommand(["test", "-f", PREPARED_MARKER]), { allowFailure: true });

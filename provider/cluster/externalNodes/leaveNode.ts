@@ -16,6 +16,8 @@ import { findVm } from "./validateNode";
 
 /** How long the node itself gets for `kubeadm reset -f`: a stopped or broken VM must not block the removal. */
 const RESET_TIMEOUT_MS = 5 * 60_000;
+/** A node that never became a Kubernetes node (a join that failed early) may not even accept the key. */
+const RESET_TIMEOUT_UNJOINED_MS = 20_000;
 
 export interface RecordedNode {
   nodeName: string;
@@ -40,7 +42,7 @@ export async function leaveExternalNode(inputs: ClusterNodeInputs, recorded: Rec
     }
     if (vm && vm.state === "Running") {
       deps.progress.line("reset", "kubeadm reset -f", node.name);
-      const r = await ctx.run(node, cmd.kubeadmReset(), { allowFailure: true, deadline: deps.deadline.sub(RESET_TIMEOUT_MS, "kubeadm reset") }).catch((err: unknown) => ({ code: null, stdout: "", stderr: describeCloudError(err) }));
+      const r = await ctx.run(node, cmd.kubeadmReset(), { allowFailure: true, deadline: deps.deadline.sub(present ? RESET_TIMEOUT_MS : RESET_TIMEOUT_UNJOINED_MS, "kubeadm reset") }).catch((err: unknown) => ({ code: null, stdout: "", stderr: describeCloudError(err) }));
       if (r.code !== 0) warnings.push(`kubeadm reset -f failed on ${node.name} (${(r.stderr || r.stdout).trim().split("\n")[0] ?? ""}); the node was removed from the cluster anyway, reset it by hand before reusing it`);
     } else {
       warnings.push(`the VM of ${node.name} is ${vm ? vm.state : "gone"}, so kubeadm reset -f did not run on it`);

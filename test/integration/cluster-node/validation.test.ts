@@ -81,3 +81,21 @@ describe("ClusterNode refuses VMs CKS would not add", () => {
     expect((bad.failures ?? []).map((f) => f.property)).toEqual(["taints[0].effect"]);
   });
 });
+
+describe("resetSshKey", () => {
+  it("stops the VM, resets its key to the cluster's keypair, starts it, and says why the key did not reach a cloud-init template", async () => {
+    const vm = await deployOwnVm(sim, cluster, { name: "reset-me", keypair: "" });
+    const nodes = nodeProvider();
+    const inputs = (await nodes.check!({}, nodeArgs(sim, cluster, { virtualMachineId: vm, resetSshKey: true, timeouts: { create: "15s", delete: "1m" } }))).inputs;
+    const err = await nodes.create!(inputs).then(() => undefined, (e: unknown) => e as Error & { properties?: Record<string, unknown>; id?: string });
+    expect(err?.message).toMatch(/key was reset to .*stopped and started.*cloud-init installs SSH keys once per instance/);
+    const order = sim.audit.records((r) => r.kind === "api" && ["stopVirtualMachine", "resetSSHKeyForVirtualMachine", "startVirtualMachine"].includes(String(r.command)) && JSON.stringify(r.params ?? {}).includes(vm)).map((r) => r.command);
+    expect(order).toEqual(["stopVirtualMachine", "resetSSHKeyForVirtualMachine", "startVirtualMachine"]);
+    const vms = (await api(sim).listAll("listVirtualMachines", { id: vm, listall: true }, "virtualmachine")) as { state: string; keypairs?: string }[];
+    expect(vms[0]).toMatchObject({ state: "Running", keypairs: String(cluster.keypairName) });
+    // The partial state is kept (the VM carries the membership tag): delete takes it out again.
+    expect(err?.properties?.state).toBe("Error");
+    await nodes.delete!(String(err?.id), err?.properties ?? {});
+    expect((await vmOf(sim, vm)).tags.filter((t) => t.key.startsWith("cks.cloudstack.io/"))).toEqual([]);
+  });
+});
