@@ -2,7 +2,7 @@
 // takes the unknown id of a CniConfiguration made in the same program), deploys, gives a kubeconfig
 // kubectl uses, and destroys without leaving anything in the cloud. examples/quickstart has its own
 // file (pulumi-cli-quickstart.test.ts) with the whole README flow.
-import { cliIt, cliSuite, cliStack, exampleDir, expectSuccess, inventory, kubectlGetNodes, type PulumiCli } from "../helpers/pulumi-cli";
+import { cliIt, cliSuite, cliStack, exampleDir, expectSuccess, exportedValue, inventory, kubectlGetNodes, leakedFragments, type PulumiCli } from "../helpers/pulumi-cli";
 
 jest.setTimeout(900_000);
 
@@ -45,6 +45,30 @@ describe.each(EXAMPLES)("examples/$name with the real Pulumi CLI", ({ name, reso
     const r = await s.run(["destroy", "--yes", ...s.flags()]);
     expectSuccess(r, "pulumi destroy");
     expect(r.stdout).toMatch(new RegExp(`- ${resources + 1} deleted`));
+    expect(await inventory(suite.sim)).toEqual(suite.before);
+  });
+});
+
+// The ClusterNode carries the cluster's SSH private key as an input: it must be encrypted in the
+// state's inputs and outputs alike, and the join must show in the CLI's output.
+describe("examples/bring-your-own-node: the ClusterNode keeps the cluster's key secret", () => {
+  let s: PulumiCli;
+  cliIt("pulumi up joins the VM; stack export holds neither the SSH private key nor the API secret in plain text", async () => {
+    s = await cliStack(suite.sim, exampleDir("bring-your-own-node"), { stack: "byo-secrets" });
+    suite.stacks.push(s);
+    const r = await s.run(["up", "--yes", ...s.flags()]);
+    expectSuccess(r, "pulumi up");
+    expect(r.stdout).toMatch(/\[cluster-node [^\]]+\] join: joining as a worker \(byo-node-1\)/);
+    const plain = await s.exportState();
+    const shown = JSON.parse(await s.exportState(true)) as { deployment: { resources: { type: string; urn: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }[] } };
+    const node = shown.deployment.resources.find((x) => x.urn.endsWith("::byo-node"));
+    const key = String(exportedValue(node?.outputs?.sshPrivateKey) ?? "");
+    expect(key).toMatch(/PRIVATE KEY/);
+    expect(String(exportedValue(node?.inputs?.sshPrivateKey) ?? "")).toBe(key);
+    expect(leakedFragments(plain, key)).toEqual([]);
+    expect(leakedFragments(plain, suite.sim.adminSecretKey)).toEqual([]);
+    const destroyed = await s.run(["destroy", "--yes", ...s.flags()]);
+    expectSuccess(destroyed, "pulumi destroy");
     expect(await inventory(suite.sim)).toEqual(suite.before);
   });
 });
