@@ -88,6 +88,7 @@ const OUTPUTS = [
   "memory",
   "certificatesExpireAt",
   "upgradeInProgress",
+  "interruptedOperation",
   "sshPrivateKey",
   "sshPublicKey",
   "hostKeys",
@@ -128,6 +129,8 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   /** When the control plane's certificates expire (ISO 8601). */
   declare public readonly certificatesExpireAt: pulumi.Output<string>;
   /** Set while an upgrade is unfinished; the next `pulumi up` carries on. */
+  /** Set while an offering or size change is unfinished; the next `pulumi up` runs it again. */
+  declare public readonly interruptedOperation: pulumi.Output<string | undefined>;
   declare public readonly upgradeInProgress: pulumi.Output<{ version: string; versionId: string; fromVersion: string } | undefined>;
   declare public readonly memory: pulumi.Output<number>;
   /** Secret. */

@@ -41,6 +41,8 @@ export const ClusterStateSchema = z.object({
   memory: z.number().optional(),
   /** The earliest expiry (ISO 8601) among the control-plane certificates (phases/certificates.ts). */
   certificatesExpireAt: z.string().optional(),
+  /** An operation that failed part-way (offering change, size change, …): the next update runs it again. */
+  interruptedOperation: z.string().optional(),
   /** An upgrade under way: set before the first node changes, cleared when every node runs `version`. */
   upgradeInProgress: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }).optional(),
 });

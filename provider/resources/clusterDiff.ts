@@ -14,7 +14,6 @@ export const CLUSTER_REPLACING_INPUTS = [
   "externalLoadBalancerIpAddress",
   "privateRegistry",
   "hypervisor",
-  "nodeOfferings",
   "nodeTemplates",
   "templateId",
   "asNumber",
@@ -25,13 +24,13 @@ export const CLUSTER_REPLACING_INPUTS = [
   "projectId",
 ] as const;
 
-/** serviceOfferingId changes in place by design; update() implements it in a later issue. */
-export const CLUSTER_DEFERRED_INPUTS = ["serviceOfferingId"] as const;
+/** A change of these moves the nodes onto new offerings in place (operations/offering.ts). */
+export const CLUSTER_OFFERING_INPUTS = ["serviceOfferingId", "nodeOfferings"] as const;
 
 /** A change of these upgrades the cluster in place (operations/upgrade.ts). */
 export const CLUSTER_UPGRADE_INPUTS = ["kubernetesVersionId", "kubernetesVersion"] as const;
 
-export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "registerInCloudStack", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_DEFERRED_INPUTS] as const;
+export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "registerInCloudStack", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_OFFERING_INPUTS] as const;
 
 export const CLUSTER_DIFF_PLAN: DiffPlan = {
   replacing: CLUSTER_REPLACING_INPUTS,

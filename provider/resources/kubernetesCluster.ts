@@ -4,7 +4,7 @@
 import { randomUUID } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { ClusterInputsSchema, DEFAULT_TIMEOUTS, validateClusterInputs, type ClusterInputs } from "./clusterInputs";
-import { CLUSTER_DEFERRED_INPUTS, diffCluster } from "./clusterDiff";
+import { diffCluster } from "./clusterDiff";
 import { checkWith } from "./common/checkInputs";
 import { resolveConnection, type ResolvedConnection } from "./common/connection";
 import { ResourceInitError, withProvider } from "./common/initError";
@@ -31,6 +31,14 @@ export interface ClusterProviderDeps {
 }
 
 type Props = Record<string, unknown>;
+
+/** What the user does after a failed operation: every operation resumes from live state. */
+const RESUME_HINT: Record<OperationName, string> = {
+  create: "Run `pulumi up` again to resume (the cluster id and key are kept), or `pulumi destroy` to remove what was created.",
+  upgrade: "Fix the cause and run `pulumi up` again: the upgrade carries on from this node (nodes already upgraded are not upgraded again).",
+  offering: "Fix the cause and run `pulumi up` again: the change carries on node by node (nodes already on their offering are skipped).",
+  scale: "Run `pulumi up` again to resume the size change (existing nodes are kept).",
+};
 
 function asProps(value: unknown): Props {
   return value !== null && typeof value === "object" ? (value as Props) : {};
@@ -82,6 +90,7 @@ export function clusterOutputs(inputs: ClusterInputs, connection: ResolvedConnec
     etcdNodes: inputs.etcdNodes,
     certificatesExpireAt: state.certificatesExpireAt,
     upgradeInProgress: state.upgradeInProgress,
+    interruptedOperation: state.interruptedOperation,
     cpuNumber: state.cpuNumber,
     memory: state.memory,
     sshPrivateKey: state.sshPrivateKey,
@@ -105,7 +114,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
   /** Runs one operation's phases; a failure keeps the partial state in Pulumi (ResourceInitError). */
   async function runOperation(op: "create" | OperationName, inputs: ClusterInputs, connection: ResolvedConnection, state: ClusterState, rawInputs: Props): Promise<Props> {
     const progress = progressFor(inputs.name);
-    const { phases, failedState } = OPERATIONS[op];
+    const { phases, failedState, checks } = OPERATIONS[op];
     try {
       await runClusterOperation(op, inputs, state, {
         api: cloud(connection),
@@ -114,6 +123,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         progress,
         concurrency: deps.concurrency,
       }, phases(inputs, state), failedState);
+      if (state.interruptedOperation === op) delete state.interruptedOperation;
       return clusterOutputs(inputs, connection, state);
     } catch (err) {
       const cause = err instanceof Error ? err.message : String(err);
@@ -122,15 +132,15 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       if (op === "create" && state.nodes.length === 0 && err instanceof PhaseError && err.phase === "validate") {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was created; fix the input and run \`pulumi up\` again.`);
       }
-      // An upgrade refused by its checks changed nothing: a plain error keeps the recorded state as it
-      // was (the old version, Running), and the next \`pulumi up\` checks again.
-      if (op === "upgrade" && err instanceof PhaseError && (err.phase === "validate-upgrade" || err.phase === "probe-versions")) {
+      // An operation refused by its checks changed nothing: a plain error keeps the recorded state as it
+      // was (the old version and offerings, Running), and the next \`pulumi up\` checks again.
+      if (err instanceof PhaseError && checks.includes(err.phase)) {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was changed; fix the input or the cluster and run \`pulumi up\` again.`);
       }
-      const resume = op === "upgrade" ? "Run `pulumi up` again to carry on from this node (nodes already upgraded are not upgraded again)" : "Run `pulumi up` again to resume (the cluster id and key are kept)";
-      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${resume}, or \`pulumi destroy\` to remove what was created.`;
+      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${RESUME_HINT[op]}`;
       state.state = failedState;
       state.stateReason = cause;
+      if (op !== "create" && op !== "upgrade") state.interruptedOperation = op;
       throw new ResourceInitError(message, state.clusterId, withProvider(clusterOutputs(inputs, connection, state), rawInputs));
     }
   }
@@ -160,13 +170,6 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const inputs = parseInputs(rawNews);
       const connection = connectionFor(asProps(rawNews), olds);
       const { changed } = diffCluster(olds, asProps(rawNews));
-      const deferred = changed.filter((k) => (CLUSTER_DEFERRED_INPUTS as readonly string[]).includes(k));
-      if (deferred.length > 0) {
-        throw new Error(
-          `KubernetesCluster ${inputs.name}: changing ${deferred.join(", ")} in place is not supported yet (offering changes and upgrades come in a later release). ` +
-            `Revert ${deferred.join(", ")} to the deployed value, or recreate the cluster with \`pulumi up --replace <urn>\`.`,
-        );
-      }
       const state = stateFrom(olds, id);
       const operations = planUpdate(changed, state);
       if (operations.includes("create") && operations.includes("upgrade")) {

@@ -17,6 +17,7 @@ export const ServiceOfferingSchema = z.looseObject({
   name: z.string(),
   cpunumber: intLike.optional(),
   cpuspeed: intLike.optional(),
+  dynamicscalingenabled: boolLike.optional(),
   memory: intLike.optional(),
   iscustomized: boolLike.optional(),
   state: z.string().optional(),

@@ -18,6 +18,9 @@ export const VirtualMachineSchema = z.looseObject({
   zoneid: z.string().optional(),
   templateid: z.string().optional(),
   serviceofferingid: z.string().optional(),
+  serviceofferingname: z.string().optional(),
+  /** Template, deploy flag and offering all allow live scaling (UserVmManagerImpl.createVirtualMachine). */
+  isdynamicallyscalable: boolLike.optional(),
   cpunumber: intLike.optional(),
   memory: intLike.optional(),
   isoid: z.string().optional(),

@@ -5,25 +5,37 @@ import type { ClusterState } from "../clusterState";
 import type { Phase } from "../operation";
 import { createOperation } from "./create";
 import { upgradeOperation } from "./upgrade";
+import { offeringOperation } from "./offering";
 
-export type OperationName = "create" | "upgrade" | "scale";
+export type OperationName = "create" | "upgrade" | "offering" | "scale";
 
-export const OPERATIONS: Record<OperationName, { phases(inputs: ClusterInputs, state: ClusterState): Phase[]; failedState: "Error" | "Alert" }> = {
-  create: { phases: createOperation, failedState: "Error" },
-  upgrade: { phases: upgradeOperation, failedState: "Alert" },
+export interface OperationSpec {
+  phases(inputs: ClusterInputs, state: ClusterState): Phase[];
+  /** The cluster's state when a phase after the checks fails. */
+  failedState: "Error" | "Alert";
+  /** Phases that only check (probe, never act): a failure there changed nothing, so the recorded state stays. */
+  checks: readonly string[];
+}
+
+export const OPERATIONS: Record<OperationName, OperationSpec> = {
+  create: { phases: createOperation, failedState: "Error", checks: [] },
+  upgrade: { phases: upgradeOperation, failedState: "Alert", checks: ["validate-upgrade", "probe-versions"] },
+  offering: { phases: offeringOperation, failedState: "Alert", checks: ["validate-offering"] },
   // A size change runs the create list: scale-down removes surplus workers, vms and join add missing ones.
-  scale: { phases: createOperation, failedState: "Alert" },
+  scale: { phases: createOperation, failedState: "Alert", checks: ["validate"] },
 };
 
 /**
  * The operations an update runs. A create that never finished resumes first (with the recorded
  * version: its nodes are still being built); an upgrade (a new version, or one left unfinished) comes
- * before a size change, so new workers join at the new version.
+ * before an offering change and a size change, so new workers join at the new version and size.
  */
 export function planUpdate(changed: readonly string[], state: ClusterState): OperationName[] {
   const out: OperationName[] = [];
   if (state.state === "Error" || state.state === "Creating" || !state.kubeconfig) out.push("create");
   if (changed.includes("kubernetesVersionId") || changed.includes("kubernetesVersion") || state.upgradeInProgress) out.push("upgrade");
-  if (changed.includes("size") && !out.includes("create")) out.push("scale");
+  const again = state.interruptedOperation;
+  if ((changed.includes("serviceOfferingId") || changed.includes("nodeOfferings") || again === "offering") && !out.includes("create")) out.push("offering");
+  if ((changed.includes("size") || again === "scale") && !out.includes("create")) out.push("scale");
   return out;
 }

@@ -36,13 +36,16 @@ export async function upgradeEtcdMember(ctx: ClusterContext, phase: string, memb
       await ctx.run(member, cmd.extractTgz(cmd.isoPath(archive as string), cmd.BIN_DIR, 1));
       await ctx.run(member, cmd.nodeCommand(["systemctl", "start", "etcd"], { sudo: true }));
     });
-    await nodeStep(ctx, phase, member, "etcd healthy", () =>
-      pollUntil(
-        async () => ((await ctx.run(member, cmd.etcdEndpointHealth([`http://${member.privateIp as string}:2379`]), { allowFailure: true })).code === 0 ? true : undefined),
-        { deadline: ctx.deadline.sub(5 * 60_000, "etcd"), what: `etcd member ${member.name} to be healthy after its upgrade`, intervalMs: 500 },
-      ),
-    );
+    await nodeStep(ctx, phase, member, "etcd healthy", () => waitEtcdHealthy(ctx, member));
   }
   await ctx.run(member, cmd.umountIso(), { allowFailure: true });
   await nodeStep(ctx, phase, member, "detach the ISO", () => detachIsoFrom(ctx, member, phase));
+}
+
+/** Waits until the member answers `etcdctl endpoint health` (it serves only once the cluster has quorum). */
+export async function waitEtcdHealthy(ctx: ClusterContext, member: NodeRecord): Promise<void> {
+  await pollUntil(
+    async () => ((await ctx.run(member, cmd.etcdEndpointHealth([`http://${member.privateIp as string}:2379`]), { allowFailure: true })).code === 0 ? true : undefined),
+    { deadline: ctx.deadline.sub(5 * 60_000, "etcd"), what: `etcd member ${member.name} to be healthy`, intervalMs: 500 },
+  );
 }

@@ -66,6 +66,7 @@ export const CLUSTER_OUTPUTS: Record<string, OutputSpec> = {
     schema: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }),
     description: "Set while an upgrade is unfinished (after a failure): the target version, its id and the version it started from. The next `pulumi up` carries on.",
   },
+  interruptedOperation: { schema: z.string(), description: "Set while an offering or size change is unfinished (after a failure): the next `pulumi up` runs it again." },
   cpuNumber: { schema: z.number(), description: "Total vCPUs over the nodes." },
   memory: { schema: z.number(), description: "Total memory over the nodes, in MB." },
   sshPrivateKey: { schema: z.string(), description: "The cluster's SSH private key (secret), generated locally; log in as `cloud`." },

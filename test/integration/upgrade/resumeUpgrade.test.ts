@@ -31,7 +31,7 @@ test("a node that never becomes Ready mid-upgrade leaves the cluster in Alert; t
   );
   sim.faults.clear();
   expect(failure?.message).toMatch(/workers failed on resu-[0-9a-f]+-worker-2: Ready at v1\.33\.5: .*within upgrade\.nodeReadyTimeout 8s/);
-  expect(failure?.message).toMatch(/carry on from this node/);
+  expect(failure?.message).toMatch(/carries on from this node/);
   const partial = failure?.properties as Record<string, unknown>;
   expect(partial).toMatchObject({ state: "Alert", kubernetesVersion: "1.32.9", upgradeInProgress: { version: "1.33.5", fromVersion: "1.32.9" } });
   expect(String(partial.stateReason)).toMatch(/worker-2/);
