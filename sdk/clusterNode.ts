@@ -27,7 +27,7 @@ export interface ClusterNodeArgs extends ConnectionArgs {
   resetSshKey?: pulumi.Input<boolean>;
   /** The template's login user (default "cloud"). */
   loginUser?: pulumi.Input<string>;
-  /** The node's version (ISO id); the cluster's when absent. Set it yourself with manualUpgrade: true. */
+  /** The node's version (ISO id); the cluster's when absent. Required with manualUpgrade: true (the node upgrades when it changes). */
   kubernetesVersionId?: pulumi.Input<string>;
   /** The semantic version of kubernetesVersionId; the cluster's when absent. */
   kubernetesVersion?: pulumi.Input<string>;
@@ -51,6 +51,10 @@ export class ClusterNode extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: ClusterNodeArgs, opts?: pulumi.CustomResourceOptions) {
     const { cluster, ...own } = args;
+    // Following the cluster's version would upgrade a manual node in the same `pulumi up` as the cluster.
+    if (own.manualUpgrade === true && own.kubernetesVersionId === undefined) {
+      throw new Error(`ClusterNode ${name}: with manualUpgrade: true, set kubernetesVersionId (and kubernetesVersion) to the version the node runs; change them to upgrade it`);
+    }
     const props: Record<string, unknown> = withSecretInputs(
       {
         ...own,

@@ -87,11 +87,14 @@ const vm = new OwnVm("own-vm", {
   keypair: cluster.keypairName,
 });
 
+const manualUpgrade = config.getBoolean("manualUpgrade") ?? false;
 const node = new cks.ClusterNode("byo-node", {
   ...connection,
   cluster,
   virtualMachineId: vm.virtualMachineId,
-  manualUpgrade: config.getBoolean("manualUpgrade") ?? false,
+  manualUpgrade,
+  // A manual node runs its own version: the cluster's upgrades skip it; change these to upgrade it.
+  ...(manualUpgrade ? { kubernetesVersionId: version.id, kubernetesVersion: version.semanticVersion } : {}),
   labels: { "example.com/pool": "byo" },
   taints: [{ key: "dedicated", value: "byo", effect: "NoSchedule" }],
 });
