@@ -8,7 +8,14 @@ export interface ClockOptions {
 }
 
 class ScaledClock implements SimClock {
+  private offsetMs = 0;
   constructor(public readonly scale: number) {}
+
+  /** Moves now() forward (admin POST /admin/clock): certificates and tokens then expire as in real time. */
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`the clock only moves forward: got ${ms} ms`);
+    this.offsetMs += ms;
+  }
 
   sleep(realisticMs: number, signal?: AbortSignal): Promise<void> {
     const ms = Math.max(0, realisticMs * this.scale);
@@ -32,7 +39,7 @@ class ScaledClock implements SimClock {
 
   /** Wall-clock milliseconds: timestamps (audit, job created/completed, expires checks) stay real. */
   now(): number {
-    return Date.now();
+    return Date.now() + this.offsetMs;
   }
 }
 

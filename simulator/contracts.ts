@@ -8,6 +8,11 @@ export interface SimClock {
   /** Sleep `realisticMs * scale` (a realistic duration in milliseconds); rejects when `signal` aborts. */
   sleep(realisticMs: number, signal?: AbortSignal): Promise<void>;
   now(): number;
+  /**
+   * Move now() forward by `ms` (tests: certificate and token expiry). Sleeps are unaffected.
+   * Optional so that test clocks need not implement it.
+   */
+  advance?(ms: number): void;
 }
 
 /** A CloudStack API error. Handlers throw it; the API front turns it into the error envelope or a failed job. */
@@ -133,6 +138,11 @@ export interface NodeRuntime {
   setIso(vmId: string, isoPath: string | null): void;
   /** The real socket that serves a VM's private port (22 → SSH, 6443 → API server), or null if nothing listens. */
   endpoint(vmId: string, privatePort: number): SocketAddress | null;
+  /**
+   * Out-of-band damage for tests (admin API): stop/start/restart a systemd unit on the running VM named
+   * `vmName`, as if someone ran systemctl on it. Undefined when no running VM has that name.
+   */
+  serviceAction?(vmName: string, unit: string, action: "start" | "stop" | "restart"): Promise<{ active: string; enabled: boolean } | undefined>;
   close(): Promise<void>;
 }
 
@@ -182,6 +192,13 @@ export interface KubeClusterView {
   readonly tls: { caCertPem: string; serverCertPem: string; serverKeyPem: string };
   /** false while etcd has no quorum or the control plane is down: /readyz then answers 500. */
   healthy(): boolean;
+  /**
+   * Called after every write through the HTTP API (create, update, patch, delete, eviction), so the
+   * cluster's controllers and kubelets (node/kube reconcile.ts) act on objects an outside kubectl sent.
+   */
+  changed?(): void;
+  /** The simulated time (clock.now()): client certificates expired by it are refused (401) as kube-apiserver does. */
+  now?(): number;
 }
 
 /** What cloud/ hands the API front (api/). */

@@ -145,7 +145,7 @@ export async function startSimulatorWith(parts: SimulatorParts, options: Simulat
     }
 
     const front = new ApiFront({ cloud: createdCloud, clock, audit, faults, strict: options.strict ?? false, userDataMaxLength: loaded.userDataMaxLength, log });
-    const server = await startApiServer({ front, audit, faults, isos: isoFiles, adminApiKey: loaded.admin.apiKey, host: options.host, port: options.port, log });
+    const server = await startApiServer({ front, audit, faults, isos: isoFiles, adminApiKey: loaded.admin.apiKey, host: options.host, port: options.port, log, adminNodes: { nodes, clock } });
     cleanups.push(() => server.close());
 
     let stopped: Promise<void> | undefined;

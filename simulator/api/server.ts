@@ -9,6 +9,7 @@ import { FaultSpecError } from "../faults";
 import type { AuditFilter, AuditLog } from "../audit";
 import type { ApiFront } from "./front";
 import { BodyTooLargeError, mergeParams, readBody } from "./requestParams";
+import { handleAdminNodes, type AdminNodeDeps } from "./adminNodes";
 
 export interface IsoFile {
   version: string;
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   host?: string;
   port?: number;
   log?: (message: string) => void;
+  /** Node services and the clock, for POST /admin/nodes/<vm>/services/<unit> and /admin/clock (adminNodes.ts). */
+  adminNodes?: AdminNodeDeps;
 }
 
 export interface ApiServer {
@@ -153,6 +156,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         return;
       }
     }
+    if (await handleAdminNodes(options.adminNodes ?? {}, req, pathname, (status, body) => sendJson(res, status, body))) return;
     sendJson(res, 404, { error: `no admin endpoint ${req.method} ${pathname}` });
   }
 

@@ -25,10 +25,13 @@ function asList(value: string | string[] | undefined): string[] {
  * The user behind the TLS connection, or null. The server is configured with the cluster CA as `ca`,
  * so node's own chain validation (signature, validity dates) decides `authorized`.
  */
-export function authenticate(socket: TLSSocket): KubeUser | null {
+export function authenticate(socket: TLSSocket, nowMs?: number): KubeUser | null {
   if (!socket.authorized) return null;
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.subject) return null;
+  // The x509 authenticator verifies against the server's clock: in the simulator that is clock.now(),
+  // which tests move forward, so a certificate can expire although the wall clock says it has not.
+  if (nowMs !== undefined && cert.valid_to && Date.parse(cert.valid_to) < nowMs) return null;
   const subject = cert.subject as unknown as Record<string, string | string[] | undefined>;
   const [name] = asList(subject.CN);
   if (!name) return null;

@@ -37,6 +37,8 @@ export function apiResourceList(group: string, version: string): unknown | undef
       ...(t.categories ? { categories: t.categories } : {}),
     },
     { name: `${t.plural}/status`, singularName: "", namespaced: t.namespaced, kind: t.kind, verbs: ["get", "patch", "update"] },
+    // kubectl drain looks for pods/eviction (kind Eviction, group policy) before it evicts (drain.CheckEvictionSupport).
+    ...(t.kind === "Pod" ? [{ name: "pods/eviction", singularName: "", namespaced: true, group: "policy", version: "v1", kind: "Eviction", verbs: ["create"] }] : []),
   ]);
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: group ? `${group}/${version}` : version, resources };
 }

@@ -1,6 +1,7 @@
 // get/list/create/update/patch/delete of stored objects, with Table output for kubectl's printing.
 import { z } from "zod";
 import type { KubeObject, KubeStore } from "../contracts";
+import { evictPod } from "./disruption";
 import { mergePatch } from "./mergePatch";
 import { apiVersionOf, type ResourceType } from "./resources";
 import { fieldSelector, labelSelector } from "./selectors";
@@ -12,6 +13,7 @@ export interface ResourceRequest {
   type: ResourceType;
   namespace?: string;
   name?: string;
+  subresource?: string;
   query: URLSearchParams;
   accept: string;
   contentType: string;
@@ -98,8 +100,20 @@ function bodyObject(req: ResourceRequest): KubeObject {
   return { ...obj, apiVersion: expected, kind: req.type.kind, metadata } as KubeObject;
 }
 
+/** POST pods/<name>/eviction with a policy/v1 Eviction body (eviction.go EvictionREST.Create). */
+function handleEviction(req: ResourceRequest, name: string): Reply {
+  if (req.method !== "POST") throw new KubeHttpError(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
+  const body = (req.body ?? {}) as { kind?: string; metadata?: { name?: string; namespace?: string } };
+  if (body.kind !== undefined && body.kind !== "Eviction") throw new KubeHttpError(400, "BadRequest", `the body is a ${body.kind}, not an Eviction`);
+  if (body.metadata?.name !== undefined && body.metadata.name !== name)
+    throw new KubeHttpError(400, "BadRequest", `name in URL does not match name in Eviction object`);
+  evictPod(req.store, req.namespace ?? "default", name);
+  return { status: 201, body: { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 } };
+}
+
 export function handleResource(req: ResourceRequest): Reply {
   const { type } = req;
+  if (req.subresource === "eviction" && req.name !== undefined) return handleEviction(req, req.name);
   const apiVersion = apiVersionOf(type);
   const namespace = type.namespaced ? req.namespace : undefined;
   switch (req.method) {

@@ -30,7 +30,8 @@ function resourceRoute(group: string, version: string, rest: string[], path: str
   const type = findResourceType(group, version, plural);
   if (!type || extra.length > 0) throw notFoundPath(path);
   if (namespace !== undefined && !type.namespaced) throw notFoundPath(path);
-  if (subresource !== undefined && subresource !== "status") throw notFoundPath(path);
+  // pods/<name>/eviction is the eviction subresource (pkg/registry/core/pod/storage/eviction.go).
+  if (subresource !== undefined && subresource !== "status" && !(subresource === "eviction" && type.kind === "Pod" && name !== undefined)) throw notFoundPath(path);
   return { kind: "resource", type, namespace, name, subresource };
 }
 

@@ -86,7 +86,7 @@ async function respond(view: KubeClusterView, req: IncomingMessage, res: ServerR
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", "https://apiserver.invalid");
   const path = url.pathname;
-  const user = authenticate(req.socket as TLSSocket);
+  const user = authenticate(req.socket as TLSSocket, view.now?.());
   if (!user && !anonymousAllowed(method, path)) {
     sendJson(res, 401, UNAUTHORIZED);
     return;
@@ -131,6 +131,7 @@ async function respond(view: KubeClusterView, req: IncomingMessage, res: ServerR
         type: route.type,
         namespace: route.namespace,
         name: route.name,
+        subresource: route.subresource,
         query: url.searchParams,
         accept: req.headers.accept ?? "application/json",
         contentType: req.headers["content-type"] ?? "application/json",
@@ -138,6 +139,7 @@ async function respond(view: KubeClusterView, req: IncomingMessage, res: ServerR
         store: view.store,
         now: Date.now(),
       });
+      if (method !== "GET" && reply.kind !== "watch") view.changed?.();
       break;
   }
   if (reply.kind === "watch") {

@@ -28,6 +28,10 @@ function none(value: string | undefined): string {
   return value === undefined || value === "" ? "<none>" : value;
 }
 
+function intOrString(value: unknown): string {
+  return typeof value === "number" || typeof value === "string" ? String(value) : "N/A";
+}
+
 function nodeStatus(node: KubeObject): string {
   const ready = getArray(node, "status.conditions").find((c) => getString(c, "type") === "Ready");
   const states = [ready === undefined ? "Unknown" : getString(ready, "status") === "True" ? "Ready" : "NotReady"];
@@ -136,6 +140,14 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Containers", wide: true, cell: (o) => containerField(o, "name") },
     { name: "Images", wide: true, cell: (o) => containerField(o, "image") },
     { name: "Selector", wide: true, cell: (o) => selectorText(getRecord(o, "spec.selector.matchLabels")) },
+  ],
+  // pkg/printers/internalversion/printers.go printPodDisruptionBudget: N/A when the field is unset.
+  PodDisruptionBudget: [
+    NAME,
+    { name: "Min Available", cell: (o) => intOrString(getPath(o, "spec.minAvailable")) },
+    { name: "Max Unavailable", cell: (o) => intOrString(getPath(o, "spec.maxUnavailable")) },
+    { name: "Allowed Disruptions", type: "integer", cell: (o) => count(o, "status.disruptionsAllowed") },
+    AGE,
   ],
   DaemonSet: [
     NAME,

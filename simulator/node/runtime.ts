@@ -196,6 +196,16 @@ export class SimNodeRuntime implements NodeRuntime {
     m.power = "off";
   }
 
+  async serviceAction(vmName: string, unit: string, action: "start" | "stop" | "restart"): Promise<{ active: string; enabled: boolean } | undefined> {
+    const m = [...this.machines.values()].find((x) => x.spec.name === vmName && x.power !== "off");
+    if (!m) return undefined;
+    const control = { hook: (u: string) => this.table.hook(u) };
+    if (action !== "start") await stopService(m, control, unit);
+    if (action !== "stop") await startService(m, control, unit, { wait: true });
+    const st = serviceState(m, unit);
+    return { active: st.active, enabled: st.enabled };
+  }
+
   async remove(vmId: string): Promise<void> {
     await this.stop(vmId);
     this.machines.delete(vmId);

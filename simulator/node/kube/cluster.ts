@@ -5,6 +5,7 @@ import type { KubeClusterView, SocketAddress } from "../../contracts";
 import { MemoryKubeStore } from "../../apiserver/store";
 import type { ApiServerHandle } from "./context";
 import { discoveryHash, type CertKeyPair } from "./pki";
+import { reconcileCluster } from "./reconcile";
 import { compareVersions, formatVersion, type KubeVersion } from "./versions";
 
 export interface BootstrapToken {
@@ -96,6 +97,8 @@ export class KubeCluster {
   readonly appliedTypes = new Map<string, { apiVersion: string; kind: string; namespaced: boolean }>();
   /** Whether a CNI manifest has been applied (see markCniIfPresent in kubectlApply). */
   cniInstalled = false;
+  /** The simulator clock's now() (set by kubeadm init from the node's clock). */
+  clockNow: () => number = () => Date.now();
 
   constructor(init: ClusterInit) {
     this.id = init.id;
@@ -154,6 +157,9 @@ export class KubeCluster {
       gitVersion: () => formatVersion(this.servingVersion()),
       tls: { caCertPem: this.ca.certPem, serverCertPem: member.serverTls.certPem, serverKeyPem: member.serverTls.keyPem },
       healthy: () => this.etcdHealthy() && this.liveApiServers().length > 0,
+      // Controllers and kubelets act on what an outside kubectl wrote (Deployments, PDBs, cordons, evictions).
+      changed: () => reconcileCluster(this),
+      now: () => this.clockNow(),
     };
   }
 }

@@ -119,3 +119,16 @@ export function parseGoDuration(text: string): number | undefined {
   }
   return consumed === text.length && consumed > 0 ? total : undefined;
 }
+
+/** Go's time.Duration.String() for whole milliseconds: "3s", "1m30s", "1h0m0s", "500ms", "0s". */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  if (ms < 1000) return `${ms}ms`;
+  const totalSeconds = ms / 1000;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = Number((totalSeconds % 60).toFixed(3));
+  if (h > 0) return `${h}h${m}m${s}s`;
+  if (m > 0) return `${m}m${s}s`;
+  return `${s}s`;
+}

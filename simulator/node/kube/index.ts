@@ -1,6 +1,7 @@
 // Entry point of node/kube: registers kubeadm, kubectl and the kubelet/etcd service hooks on a
 // machine's command table. One closure (context + cluster registry) is shared by every machine that
 // installKubeTools is called for with the same NodeEnvironment, so joins can find clusters.
+import { stopStaticPodWatches } from "./staticPods";
 import type { CommandTable, NodeEnvironment } from "../types";
 import type { KubeToolsContext, StartApiServer } from "./context";
 import { etcdCommand, etcdctlCommand, kubeletCommand } from "./binaries";
@@ -54,6 +55,7 @@ export function installKubeTools(table: CommandTable, env: NodeEnvironment, opti
 export async function closeKubeTools(env: NodeEnvironment): Promise<void> {
   const ctx = contexts.get(env);
   if (!ctx) return;
+  stopStaticPodWatches(ctx);
   for (const cluster of ctx.registry.all()) {
     for (const member of cluster.controlPlane.values()) {
       const handle = member.api;

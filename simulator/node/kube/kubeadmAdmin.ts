@@ -22,7 +22,7 @@ export async function adminCluster(ctx: KubeToolsContext, machine: NodeMachine, 
     throw new CommandFailure(`Get "${cfg.server}/api/v1/namespaces/kube-system/configmaps/kubeadm-config?timeout=10s": dial tcp ${server.host}:${server.port}: connect: connection refused\nTo see the stack trace of this error execute with --v=5 or higher`);
   }
   const cluster = located.cluster;
-  if (!cfg.clientCertPem || !isSignedBy(cfg.clientCertPem, cluster.ca.certPem)) {
+  if (!cfg.clientCertPem || !isSignedBy(cfg.clientCertPem, cluster.ca.certPem, new Date(machine.clock.now()))) {
     throw new CommandFailure("Unauthorized\nTo see the stack trace of this error execute with --v=5 or higher");
   }
   return cluster;

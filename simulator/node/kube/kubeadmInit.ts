@@ -192,7 +192,7 @@ export async function kubeadmInit(ctx: KubeToolsContext, args: string[], io: Com
   io.stdout("[preflight] Pulling images required for setting up a Kubernetes cluster\n[preflight] This might take a minute or two, depending on the speed of your internet connection\n[preflight] You can also perform this action beforehand using 'kubeadm config images pull'\n");
 
   // PKI and the cluster model.
-  const ca = await createCa("kubernetes");
+  const ca = await createCa("kubernetes", 10, machine.clock.now());
   const cluster = new KubeCluster({
     id: randomUUID(),
     version: p.version,
@@ -204,10 +204,11 @@ export async function kubeadmInit(ctx: KubeToolsContext, args: string[], io: Com
     serviceSubnet: p.serviceSubnet,
     etcd: p.etcd,
     imageRepository: p.imageRepository,
-    sharedPki: { serviceAccount: await createKeyPair(), frontProxyCa: await createCa("front-proxy-ca") },
+    sharedPki: { serviceAccount: await createKeyPair(), frontProxyCa: await createCa("front-proxy-ca", 10, machine.clock.now()) },
   });
+  cluster.clockNow = () => machine.clock.now();
   const sans = apiServerSans(cluster, p.nodeName, p.advertiseAddress);
-  const serverTls = await issueCertificate(ca, { commonName: "kube-apiserver", dnsNames: sans.dnsNames, ips: sans.ips, usage: "server" });
+  const serverTls = await issueCertificate(ca, { commonName: "kube-apiserver", dnsNames: sans.dnsNames, ips: sans.ips, usage: "server", now: machine.clock.now() });
   io.stdout(
     `[certs] Using certificateDir folder "/etc/kubernetes/pki"\n[certs] Generating "ca" certificate and key\n[certs] Generating "apiserver" certificate and key\n[certs] apiserver serving cert is signed for DNS names [${sans.dnsNames.join(" ")}] and IPs [${sans.ips.join(" ")}]\n[certs] Generating "apiserver-kubelet-client" certificate and key\n[certs] Generating "front-proxy-ca" certificate and key\n[certs] Generating "front-proxy-client" certificate and key\n`,
   );

@@ -210,7 +210,7 @@ async function joinControlPlane(machine: NodeMachine, io: CommandIO, cluster: Ku
   const kubeadm = kubeadmVersionOf(io);
   io.stdout('[control-plane-prepare] Downloading the certificates in Secret "kubeadm-certs" in the "kube-system" Namespace\n[download-certs] Saving the certificates to the folder: "/etc/kubernetes/pki"\n[certs] Using certificateDir folder "/etc/kubernetes/pki"\n');
   const sans = apiServerSans(cluster, p.nodeName, p.advertiseAddress);
-  const serverTls = await issueCertificate(cluster.ca, { commonName: "kube-apiserver", dnsNames: sans.dnsNames, ips: sans.ips, usage: "server" });
+  const serverTls = await issueCertificate(cluster.ca, { commonName: "kube-apiserver", dnsNames: sans.dnsNames, ips: sans.ips, usage: "server", now: machine.clock.now() });
   io.stdout(`[certs] Generating "apiserver" certificate and key\n[certs] apiserver serving cert is signed for DNS names [${sans.dnsNames.join(" ")}] and IPs [${sans.ips.join(" ")}]\n[certs] Valid certificates and keys now exist in "/etc/kubernetes/pki"\n[kubeconfig] Generating kubeconfig files\n`);
   await writeControlPlaneFiles(machine, cluster, { nodeName: p.nodeName, advertiseAddress: p.advertiseAddress, kubeadmVersion: kubeadm, serverTls });
   const stacked = cluster.etcd.mode === "stacked";

@@ -4,7 +4,7 @@ import YAML from "yaml";
 import type { CommandIO, NodeCommand, NodeMachine } from "../types";
 import type { KubeToolsContext } from "./context";
 import { CommandFailure } from "./failure";
-import { FlagError, flagArray, flagBool, flagString, parseFlags, type FlagSpecs } from "./flags";
+import { FlagError, flagArray, flagBool, flagString, parseFlags, parseGoDuration, type FlagSpecs } from "./flags";
 import { authorize, openSession, type KubectlSession } from "./kubectlClient";
 import { applyManifests, deleteManifests } from "./kubectlApply";
 import { cordon, deleteObjects, drain, setMetadata } from "./kubectlNodes";
@@ -144,7 +144,19 @@ async function run(ctx: KubeToolsContext, argv: string[], io: CommandIO, machine
     authorize(session, "patch", "nodes");
     const name = args[0];
     if (command === "drain") {
-      drain(session, io, name, { ignoreDaemonSets: flagBool(flags, "ignore-daemonsets"), deleteEmptyDirData: flagBool(flags, "delete-emptydir-data") || flagBool(flags, "delete-local-data"), force: flagBool(flags, "force") });
+      const timeoutText = flagString(flags, "timeout") ?? "0s";
+      const timeoutMs = parseGoDuration(timeoutText);
+      // pflag DurationVar → time.ParseDuration's errors.
+      if (timeoutMs === undefined) throw new FlagError(`invalid argument "${timeoutText}" for "--timeout" flag: time: ${/^\d+(\.\d+)?$/.test(timeoutText) ? "missing unit in" : "invalid"} duration "${timeoutText}"`);
+      await drain(session, io, name, {
+        ignoreDaemonSets: flagBool(flags, "ignore-daemonsets"),
+        deleteEmptyDirData: flagBool(flags, "delete-emptydir-data") || flagBool(flags, "delete-local-data"),
+        force: flagBool(flags, "force"),
+        disableEviction: flagBool(flags, "disable-eviction"),
+        timeoutMs,
+        clock: ctx.env.clock,
+        signal: io.signal,
+      });
     } else cordon(session, io, name, command === "cordon");
     return 0;
   }

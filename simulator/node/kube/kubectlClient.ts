@@ -72,7 +72,7 @@ export async function openSession(ctx: KubeToolsContext, machine: NodeMachine, i
   if (!cfg.insecure && (!cfg.caCertPem || !sameCa(cfg.caCertPem, cluster.ca.certPem))) {
     throw new CommandFailure("Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority");
   }
-  if (!cfg.clientCertPem || !cfg.clientKeyPem || !isSignedBy(cfg.clientCertPem, cluster.ca.certPem)) {
+  if (!cfg.clientCertPem || !cfg.clientKeyPem || !isSignedBy(cfg.clientCertPem, cluster.ca.certPem, new Date(machine.clock.now()))) {
     throw new CommandFailure("error: You must be logged in to the server (Unauthorized)");
   }
   const facts = certificateFacts(cfg.clientCertPem);

@@ -154,6 +154,16 @@ export function printObjects(type: ResourceType, objects: KubeObject[], single: 
       header = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
       rows = objects.map((o) => deploymentRow(o, opts.pods));
       break;
+    case "PodDisruptionBudget": {
+      // printers.go printPodDisruptionBudget: N/A for the field that is not set.
+      const field = (o: KubeObject, key: string) => {
+        const v = rec(o.spec)[key];
+        return typeof v === "number" || typeof v === "string" ? String(v) : "N/A";
+      };
+      header = ["NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"];
+      rows = objects.map((o) => [o.metadata.name, field(o, "minAvailable"), field(o, "maxUnavailable"), String(Number(rec(o.status).disruptionsAllowed ?? 0)), humanAge(o.metadata.creationTimestamp)]);
+      break;
+    }
     case "ConfigMap":
       header = ["NAME", "DATA", "AGE"];
       rows = objects.map((o) => [o.metadata.name, String(Object.keys(rec(o.data)).length), humanAge(o.metadata.creationTimestamp)]);

@@ -18,6 +18,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   { plural: "serviceaccounts", singular: "serviceaccount", aliases: ["sa"], apiVersion: "v1", kind: "ServiceAccount", namespaced: true },
   { plural: "daemonsets", singular: "daemonset", aliases: ["ds"], apiVersion: "apps/v1", kind: "DaemonSet", namespaced: true },
   { plural: "deployments", singular: "deployment", aliases: ["deploy"], apiVersion: "apps/v1", kind: "Deployment", namespaced: true },
+  { plural: "poddisruptionbudgets", singular: "poddisruptionbudget", aliases: ["pdb"], apiVersion: "policy/v1", kind: "PodDisruptionBudget", namespaced: true },
 ];
 
 /** Kinds that are not namespaced, for objects applied from manifests. */

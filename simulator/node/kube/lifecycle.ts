@@ -68,6 +68,11 @@ export function kubeletStopped(cluster: KubeCluster, node: NodeRuntime): void {
 /** Start this member's API server (idempotent) and expose it on the machine's port 6443. */
 export async function startMemberApi(ctx: KubeToolsContext, cluster: KubeCluster, member: ControlPlaneMember, machine: NodeMachine): Promise<void> {
   if (member.api) return;
+  // kube-apiserver reads --tls-cert-file/--tls-private-key-file when it starts: a certificate renewed
+  // on disk (kubeadm certs renew, kubeadm upgrade) is served from the next start on.
+  const certPem = machine.fs.read("/etc/kubernetes/pki/apiserver.crt")?.toString("utf8");
+  const keyPem = machine.fs.read("/etc/kubernetes/pki/apiserver.key")?.toString("utf8");
+  if (certPem?.includes("BEGIN CERTIFICATE") && keyPem?.includes("PRIVATE KEY")) member.serverTls = { certPem, keyPem };
   const handle = await ctx.startApiServer(cluster.viewFor(member), { host: ctx.listenHost });
   member.api = handle;
   member.address = { host: ctx.listenHost, port: handle.port };

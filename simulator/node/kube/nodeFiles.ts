@@ -47,7 +47,7 @@ function writePair(machine: NodeMachine, name: string, pair: CertKeyPair): void 
 }
 
 async function writeKubeconfig(machine: NodeMachine, cluster: KubeCluster, file: string, server: string, user: string, cn: string, orgs: string[]): Promise<void> {
-  const cert = await issueCertificate(cluster.ca, { commonName: cn, organizations: orgs, usage: "client" });
+  const cert = await issueCertificate(cluster.ca, { commonName: cn, organizations: orgs, usage: "client", now: machine.clock.now() });
   const text = renderKubeconfig({ clusterName: cluster.name, server, caCertPem: cluster.ca.certPem, userName: user, clientCertPem: cert.certPem, clientKeyPem: cert.keyPem });
   machine.fs.write(`/etc/kubernetes/${file}`, text, SECRET);
 }
@@ -65,9 +65,9 @@ export async function writeControlPlaneFiles(machine: NodeMachine, cluster: Kube
   machine.fs.mkdirp("/etc/kubernetes/manifests", 0o755);
   writePair(machine, "ca", cluster.ca);
   writePair(machine, "apiserver", spec.serverTls);
-  writePair(machine, "apiserver-kubelet-client", await issueCertificate(cluster.ca, { commonName: "kube-apiserver-kubelet-client", organizations: [adminGroup(spec.kubeadmVersion)], usage: "client" }));
+  writePair(machine, "apiserver-kubelet-client", await issueCertificate(cluster.ca, { commonName: "kube-apiserver-kubelet-client", organizations: [adminGroup(spec.kubeadmVersion)], usage: "client", now: machine.clock.now() }));
   writePair(machine, "front-proxy-ca", cluster.sharedPki.frontProxyCa);
-  writePair(machine, "front-proxy-client", await issueCertificate(cluster.sharedPki.frontProxyCa, { commonName: "front-proxy-client", usage: "client" }));
+  writePair(machine, "front-proxy-client", await issueCertificate(cluster.sharedPki.frontProxyCa, { commonName: "front-proxy-client", usage: "client", now: machine.clock.now() }));
   machine.fs.write(`${PKI}/sa.key`, cluster.sharedPki.serviceAccount.privateKeyPem, SECRET);
   machine.fs.write(`${PKI}/sa.pub`, cluster.sharedPki.serviceAccount.publicKeyPem, PUBLIC);
   const endpoint = `https://${cluster.endpoint}`;

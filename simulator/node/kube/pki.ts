@@ -27,6 +27,11 @@ export interface LeafSpec {
   usage: "server" | "client" | "both";
   /** Validity in days (kubeadm: 365 for leaves). */
   days?: number;
+  /**
+   * The simulated time of issue (clock.now()), so a test that moves the clock forward sees the
+   * certificate expire: kubeadm's leaves last one year (constants.CertificateValidityPeriod) from now.
+   */
+  now?: number;
 }
 
 async function generateKeys(): Promise<CryptoKeyPair> {
@@ -55,14 +60,18 @@ function subjectOf(commonName: string, organizations: string[] = []): string {
   return [...organizations.map((o) => `O=${escape(o)}`), `CN=${escape(commonName)}`].join(", ");
 }
 
-/** A self-signed CA (kubeadm: 10 years, key usage digitalSignature|keyEncipherment|keyCertSign). */
-export async function createCa(commonName: string, years = 10): Promise<CertKeyPair> {
+/**
+ * A self-signed CA (kubeadm: 10 years, constants.CACertificateValidityPeriod; key usage
+ * digitalSignature|keyEncipherment|keyCertSign), issued at simulated time `nowMs`.
+ */
+export async function createCa(commonName: string, years = 10, nowMs: number = Date.now()): Promise<CertKeyPair> {
   const keys = await generateKeys();
-  const now = new Date();
+  const now = new Date(nowMs);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomSerial(),
     name: subjectOf(commonName),
-    notBefore: new Date(now.getTime() - 60_000),
+    // Never after the real time: real clients (an outside kubectl) check validity against the wall clock.
+    notBefore: new Date(Math.min(nowMs, Date.now()) - 60_000),
     notAfter: new Date(now.getTime() + years * 365 * DAY_MS),
     signingAlgorithm: SIGNING,
     keys,
@@ -83,7 +92,7 @@ export async function issueCertificate(ca: CertKeyPair, spec: LeafSpec): Promise
   const keys = await generateKeys();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importKeyPem(ca.keyPem);
-  const now = new Date();
+  const now = new Date(spec.now ?? Date.now());
   const usages: x509.ExtendedKeyUsage[] = [];
   if (spec.usage !== "client") usages.push(x509.ExtendedKeyUsage.serverAuth);
   if (spec.usage !== "server") usages.push(x509.ExtendedKeyUsage.clientAuth);
@@ -102,7 +111,8 @@ export async function issueCertificate(ca: CertKeyPair, spec: LeafSpec): Promise
     serialNumber: randomSerial(),
     subject: subjectOf(spec.commonName, spec.organizations),
     issuer: caCert.subject,
-    notBefore: new Date(now.getTime() - 60_000),
+    // kubeadm's pkiutil.NewSignedCert: NotBefore is the CA's NotBefore, NotAfter now + validity.
+    notBefore: caCert.notBefore,
     notAfter: new Date(now.getTime() + (spec.days ?? 365) * DAY_MS),
     signingAlgorithm: SIGNING,
     publicKey: keys.publicKey,

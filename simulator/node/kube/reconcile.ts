@@ -4,6 +4,7 @@
 // resourceVersions move only on real changes.
 import { createHash } from "crypto";
 import type { KubeObject } from "../../contracts";
+import { budgetStatusObject, podHealthy } from "../../apiserver/disruption";
 import type { KubeCluster, NodeRuntime } from "./cluster";
 import { formatVersion } from "./versions";
 
@@ -307,6 +308,28 @@ export function reconcileCluster(cluster: KubeCluster): void {
     const existing = cluster.store.get("v1", "Pod", plan.name, plan.namespace);
     const node = plan.nodeName ? cluster.nodes.get(plan.nodeName) : undefined;
     write(cluster, podObject(plan, node?.internalIp, existing));
+  }
+  reconcileWorkloadStatus(cluster);
+}
+
+/**
+ * The Deployment controller's replica counts and the disruption controller's PDB status
+ * (pkg/controller/disruption/disruption.go updatePdbStatus), from the pods as they now are.
+ */
+function reconcileWorkloadStatus(cluster: KubeCluster): void {
+  for (const deploy of cluster.store.list("apps/v1", "Deployment")) {
+    const hash = nameSuffix(`${deploy.metadata.namespace ?? "default"}/${deploy.metadata.name}/rs`, 10);
+    const pods = cluster.store.list("v1", "Pod", deploy.metadata.namespace).filter((p) => ((p.metadata.ownerReferences ?? []) as Array<{ name?: string }>).some((o) => o.name === `${deploy.metadata.name}-${hash}`));
+    const ready = pods.filter(podHealthy).length;
+    const replicasRaw = ((deploy.spec ?? {}) as Record<string, unknown>).replicas;
+    const status: Record<string, unknown> = { observedGeneration: 1, replicas: pods.length, updatedReplicas: pods.length };
+    if (ready > 0) Object.assign(status, { readyReplicas: ready, availableReplicas: ready });
+    const desired = typeof replicasRaw === "number" ? replicasRaw : 1;
+    if (desired - ready > 0) status.unavailableReplicas = desired - ready;
+    write(cluster, { ...deploy, status });
+  }
+  for (const pdb of cluster.store.list("policy/v1", "PodDisruptionBudget")) {
+    write(cluster, { ...pdb, status: budgetStatusObject(cluster.store, pdb) });
   }
 }
 

@@ -11,7 +11,26 @@ import { CommandFailure } from "./failure";
 import { kubeletStarted, kubeletStopped, registerNode, startMemberApi, stopMemberApi } from "./lifecycle";
 import { ETCD_PATHS, KUBELET_PATHS, hasBinary, installedVersion, kubeletIdentity } from "./nodeFacts";
 import { podSandboxProblem } from "./podSandbox";
+import { watchStaticPods } from "./staticPods";
 import { appendJournal } from "../services";
+import { markExecuting, markExited } from "../textBusy";
+
+/** The binary a unit's main process was exec'd from, held busy (ETXTBSY) until it stops. */
+function holdExecutable(machine: NodeMachine, unit: string, paths: string[]): void {
+  const key = `${unit}.exec`;
+  if (machine.ext.has(key)) return;
+  const path = paths.find((p) => machine.fs.exists(p));
+  if (!path) return;
+  markExecuting(machine, path);
+  machine.ext.set(key, path);
+}
+
+function releaseExecutable(machine: NodeMachine, unit: string): void {
+  const key = `${unit}.exec`;
+  const path = machine.ext.get(key);
+  if (typeof path === "string") markExited(machine, path);
+  machine.ext.delete(key);
+}
 
 const KUBELET = "kubelet";
 
@@ -43,13 +62,16 @@ async function runKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<
   if (!sandboxProblem && member && member.vmId === machine.spec.vmId && machine.fs.exists("/etc/kubernetes/manifests/kube-apiserver.yaml")) {
     await startMemberApi(ctx, cluster, member, machine);
   }
+  holdExecutable(machine, KUBELET, KUBELET_PATHS);
   // A (re)starting kubelet registers its Node again if it was deleted meanwhile.
   if (!cluster.store.get("v1", "Node", nodeName)) registerNode(cluster, node);
   kubeletStarted(ctx, cluster, node);
+  if (member && member.vmId === machine.spec.vmId) watchStaticPods(ctx, cluster, member, machine, node);
   return "running";
 }
 
 async function haltKubelet(ctx: KubeToolsContext, machine: NodeMachine): Promise<void> {
+  releaseExecutable(machine, KUBELET);
   for (const cluster of ctx.registry.all()) {
     for (const node of cluster.nodes.values()) {
       if (node.vmId !== machine.spec.vmId) continue;
@@ -121,9 +143,11 @@ export function etcdHook(ctx: KubeToolsContext): ServiceHook {
       if (!hasBinary(machine, ETCD_PATHS)) throw new CommandFailure("etcd.service: Failed to locate executable /opt/bin/etcd: No such file or directory");
       const cfg = parseEtcdArgs(etcdArgs(machine));
       const version = installedVersion(machine, "etcd", ETCD_PATHS);
+      holdExecutable(machine, "etcd", ETCD_PATHS);
       await startEtcdMember(ctx, machine, cfg, version ? `${version.major}.${version.minor}.${version.patch}` : "3.5.15", notify);
     },
     async stop(machine) {
+      releaseExecutable(machine, "etcd");
       await stopEtcdMember(ctx, machine);
     },
   };

@@ -1,6 +1,7 @@
 // Runs parsed command lines on a machine: expansion, redirections, pipelines, && / ||, set -e and
 // pipefail, builtins, then command lookup on the node's PATH. A file found there names the tool that
 // implements it in its stand-in header; `#!` files run as scripts through this same interpreter.
+import { textBusy } from "../textBusy";
 import type { CommandIO, NodeCommand, NodeMachine } from "../types";
 import { allowed, mayWriteFile, resolvePath } from "../access";
 import { FsError, errnoText } from "../fs";
@@ -413,6 +414,8 @@ export class Interpreter {
     const parent = fs.stat(abs.slice(0, abs.lastIndexOf("/")) || "/");
     if (!st && !parent) return this.redirError(state, streams, target, "No such file or directory");
     if (!mayWriteFile(fs, abs, state.user)) return this.redirError(state, streams, target, "Permission denied");
+    // open(2) for writing on a running executable: ETXTBSY (node/textBusy.ts).
+    if (textBusy(this.machine, abs)) return this.redirError(state, streams, target, "Text file busy");
     try {
       if (!st) fs.write(abs, "", { mode: 0o644, owner: state.user, group: state.user === "root" ? "root" : state.user });
       else if (!append) fs.write(abs, "");

@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { mayChangeEntry, parentOf } from "../access";
 import type { NodeCommand } from "../types";
 import { abs, fail, readFileFor, tool, writeFileFor } from "./common";
+import { entryReplaced } from "../textBusy";
 import { TarError, isGzip, readTar } from "./tarReader";
 
 interface TarArgs {
@@ -122,6 +123,8 @@ const tar: NodeCommand = tool("tar", async (argv, io, m) => {
     if (e.type === "other") continue;
     m.fs.mkdirp(parentOf(target));
     try {
+      // GNU tar unlinks an existing file before it extracts over it: a running executable is no obstacle.
+      entryReplaced(m, abs(io, target));
       writeFileFor(m, io, "tar", target, e.type === "symlink" ? "" : e.data, e.mode || 0o644);
       // Like GNU tar run by root: modes from the archive, owner the extracting user.
       m.fs.chmod(target, e.mode || 0o644);

@@ -1,4 +1,5 @@
 // File tools (coreutils): cat, tee, mkdir, rm, cp, mv, install, chmod, chown, ln, ls, touch, stat, mktemp.
+import { entryReplaced, textBusy } from "../textBusy";
 import { allowed, mayChangeEntry, parentOf } from "../access";
 import { FsError, errnoText } from "../fs";
 import type { CommandIO, NodeCommand, NodeMachine } from "../types";
@@ -132,7 +133,11 @@ const rm: NodeCommand = tool("rm", async (argv, io, m) => {
   return code;
 });
 
-function copyTree(m: NodeMachine, io: CommandIO, src: string, dst: string, preserveMode: boolean): void {
+/**
+ * cp opens an existing destination for writing: a running executable refuses (ETXTBSY). With -f it
+ * then unlinks and retries, with --remove-destination it unlinks first (textBusy.ts).
+ */
+function copyTree(m: NodeMachine, io: CommandIO, src: string, dst: string, preserveMode: boolean, unlinkBusy = true): void {
   const st = m.fs.stat(src);
   if (!st) throw new ToolError(`cannot stat '${src}': No such file or directory`);
   if (st.type === "dir") {
@@ -140,10 +145,16 @@ function copyTree(m: NodeMachine, io: CommandIO, src: string, dst: string, prese
       m.fs.mkdirp(dst, st.mode);
       m.fs.chown(dst, io.user, io.user);
     }
-    for (const name of m.fs.list(src) ?? []) copyTree(m, io, `${src}/${name}`, `${dst}/${name}`, preserveMode);
+    for (const name of m.fs.list(src) ?? []) copyTree(m, io, `${src}/${name}`, `${dst}/${name}`, preserveMode, unlinkBusy);
     return;
   }
   if (!allowed(m.fs, src, io.user, "r")) throw new ToolError(`cannot open '${src}' for reading: Permission denied`);
+  if (textBusy(m, dst)) {
+    if (!unlinkBusy) throw new ToolError(`cannot create regular file '${dst}': Text file busy`);
+    // A new inode: the running process keeps the old one.
+    m.fs.remove(dst);
+    entryReplaced(m, dst);
+  }
   writeFileFor(m, io, "cp", dst, m.fs.read(src) ?? Buffer.alloc(0), st.mode);
   if (preserveMode) m.fs.chmod(dst, st.mode);
 }
@@ -157,7 +168,7 @@ function destination(m: NodeMachine, io: CommandIO, src: string, dst: string, ma
 }
 
 const cp: NodeCommand = tool("cp", async (argv, io, m) => {
-  const p = parseOpts(argv.slice(1), { flags: "rRfapvn", long: { recursive: "r", force: "f", archive: "a" } });
+  const p = parseOpts(argv.slice(1), { flags: "rRfapvn", long: { recursive: "r", force: "f", archive: "a", "remove-destination": "flag" } });
   if (p.error) return usageError(io, "cp", p.error);
   if (p.operands.length < 2) return usageError(io, "cp", p.operands.length === 0 ? "missing file operand" : `missing destination file operand after '${p.operands[0]}'`);
   const sources = p.operands.slice(0, -1);
@@ -170,7 +181,7 @@ const cp: NodeCommand = tool("cp", async (argv, io, m) => {
       const st = m.fs.stat(src);
       if (!st) throw new ToolError(`cannot stat '${s}': No such file or directory`);
       if (st.type === "dir" && !recursive) throw new ToolError(`-r not specified; omitting directory '${s}'`);
-      copyTree(m, io, src, destination(m, io, src, target, sources.length > 1), p.opts.has("a") || p.opts.has("p"));
+      copyTree(m, io, src, destination(m, io, src, target, sources.length > 1), p.opts.has("a") || p.opts.has("p"), p.opts.has("f") || p.opts.has("remove-destination"));
     } catch (e) {
       if (!(e instanceof ToolError)) throw e;
       code = fail(io, "cp", e.message.replace(/^cp: /, ""));
@@ -259,6 +270,8 @@ const install: NodeCommand = tool("install", async (argv, io, m) => {
     }
     if (p.opts.has("D")) m.fs.mkdirp(parentOf(dst));
     if (!m.fs.exists(parentOf(dst))) return fail(io, "install", `cannot create regular file '${target}': No such file or directory`);
+    // install unlinks the destination before it creates it: a running executable is no obstacle.
+    entryReplaced(m, dst);
     writeFileFor(m, io, "install", dst, data, mode);
     finish(dst);
   }

@@ -105,7 +105,9 @@ describe("kubeadm upgrade", () => {
 
     const r = await ssh.exec(`sudo env PATH=/opt/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin kubeadm upgrade apply v${target.version} --yes`);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`Specified version to upgrade to "v${target.version}" is too high; kubeadm can upgrade only 1 minor version at a time`);
+    // A kubeadm two minors ahead refuses to read the cluster's configuration at all
+    // (cmd/kubeadm/app/util/config/common.go NormalizeKubernetesVersion), before any version policy.
+    expect(r.stderr).toContain(`this version of kubeadm only supports deploying clusters with the control plane version >= v${major}.${minor + 1}.0. Current version: v${from}`);
     // The cluster did not move.
     const version = await ssh.run("sudo /opt/bin/kubectl --kubeconfig /etc/kubernetes/admin.conf version -o json");
     expect(z.object({ serverVersion: z.object({ gitVersion: z.string() }) }).parse(JSON.parse(version)).serverVersion.gitVersion).toBe(`v${from}`);

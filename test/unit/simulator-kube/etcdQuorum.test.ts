@@ -82,4 +82,24 @@ describe("simulated etcd members", () => {
     expect(() => parseEtcdArgs(["--name", "a", "--initial-advertise-peer-urls", "http://10.0.0.1:2380", "--initial-cluster", "a=http://10.0.0.2:2380"])).toThrow(/missing from --initial-advertise-peer-urls/);
     expect(parseEtcdArgs(["--name=a", "--initial-advertise-peer-urls=http://10.0.0.1:2380", "--initial-cluster=a=http://10.0.0.1:2380"]).initialCluster.size).toBe(1);
   });
+
+  it("a member upgraded one at a time: its binary is busy while it runs, and after a restart /version is the new binary's while the others keep quorum", async () => {
+    const { textBusy, entryReplaced } = await import("../../../simulator/node/textBusy");
+    const hook = world.hooks.get("etcd")!;
+    const all = members();
+    for (const x of all) await hook.start(x.m, { ready: () => undefined });
+    const first = all[0].m;
+    expect(textBusy(first, "/opt/bin/etcd")).toBe(true);
+    // install(1) replaces the entry (the running member keeps the old binary), then a restart.
+    entryReplaced(first, "/opt/bin/etcd");
+    first.fs.write("/opt/bin/etcd", "# etcd v3.5.21 (cloudstack-sim stand-in)\n");
+    await hook.stop(first);
+    expect(await health(all[1].m)).toBe(200);
+    await hook.start(first, { ready: () => undefined });
+    const version = (await (await fetch(`http://127.0.0.1:${first.exposed.get(2379)}/version`)).json()) as { etcdserver: string };
+    expect(version.etcdserver).toBe("3.5.21");
+    expect(await health(first)).toBe(200);
+    expect(textBusy(first, "/opt/bin/etcd")).toBe(true);
+  });
 });
+
