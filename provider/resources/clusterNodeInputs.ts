@@ -61,10 +61,14 @@ export const ClusterNodeInputsSchema = z.object({
 });
 export type ClusterNodeInputs = z.infer<typeof ClusterNodeInputsSchema>;
 
-/** Moving to another cluster or VM is a new membership; everything else is in place. */
+/**
+ * Moving to another cluster or VM is a new membership; labels, taints, the upgrade flag and the node's
+ * version change in place. The cluster facts used only to reach it (its nodes list, which a refresh
+ * extends with the external nodes themselves, host keys, key) are not desired state: no diff.
+ */
 export const CLUSTER_NODE_DIFF_PLAN: DiffPlan = {
   replacing: ["clusterId", "virtualMachineId", "nodeName", "networkId"],
-  inPlace: ["labels", "taints", "manualUpgrade", "kubernetesVersionId", "kubernetesVersion", "sshPrivateKey", "clusterNodes", "hostKeys", "timeouts", "resetSshKey", ...CONNECTION_KEYS],
+  inPlace: ["labels", "taints", "manualUpgrade", "kubernetesVersionId", "kubernetesVersion", "timeouts", "resetSshKey", ...CONNECTION_KEYS],
   optionalComputed: [...CONNECTION_KEYS, "nodeName"],
   defaults: { labels: {}, taints: [], manualUpgrade: false, resetSshKey: false },
 };

@@ -51,7 +51,7 @@ describe.each(EXAMPLES)("examples/$name with the real Pulumi CLI", ({ name, reso
 
 // The ClusterNode carries the cluster's SSH private key as an input: it must be encrypted in the
 // state's inputs and outputs alike, and the join must show in the CLI's output.
-describe("examples/bring-your-own-node: the ClusterNode keeps the cluster's key secret", () => {
+describe("examples/bring-your-own-node: the ClusterNode keeps the cluster's key secret; refresh changes nothing", () => {
   let s: PulumiCli;
   cliIt("pulumi up joins the VM; stack export holds neither the SSH private key nor the API secret in plain text", async () => {
     s = await cliStack(suite.sim, exampleDir("bring-your-own-node"), { stack: "byo-secrets" });
@@ -67,6 +67,9 @@ describe("examples/bring-your-own-node: the ClusterNode keeps the cluster's key 
     expect(String(exportedValue(node?.inputs?.sshPrivateKey) ?? "")).toBe(key);
     expect(leakedFragments(plain, key)).toEqual([]);
     expect(leakedFragments(plain, suite.sim.adminSecretKey)).toEqual([]);
+    // A refresh adds the joined VM to the cluster's nodes output; nothing is left to change after it.
+    expectSuccess(await s.run(["refresh", "--yes", ...s.flags()]), "pulumi refresh");
+    expectSuccess(await s.run(["preview", "--expect-no-changes", ...s.flags()]), "pulumi preview --expect-no-changes");
     const destroyed = await s.run(["destroy", "--yes", ...s.flags()]);
     expectSuccess(destroyed, "pulumi destroy");
     expect(await inventory(suite.sim)).toEqual(suite.before);
