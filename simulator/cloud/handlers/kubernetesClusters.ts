@@ -164,7 +164,7 @@ export function kubernetesClusterHandlers(ctx: CloudContext): Record<string, Com
   const addVirtualMachinesToKubernetesCluster: CommandHandler = (params, caller) => {
     const cmd = "addVirtualMachinesToKubernetesCluster";
     const c = find(caller, cmd, required(params, cmd, "id"));
-    if (!SUPPORTED[c.clusterType].includes(cmd)) throw invalidParam("VM cannot be added to a CloudStack managed Kubernetes cluster");
+    if (!SUPPORTED[c.clusterType].includes(cmd)) throw paramError("VM cannot be added to a CloudStack managed Kubernetes cluster");
     const ids = vmIdsOf(params, cmd, caller);
     const control = bool(params, "iscontrolnode");
     // VMs already mapped are skipped, not updated.
@@ -175,7 +175,7 @@ export function kubernetesClusterHandlers(ctx: CloudContext): Record<string, Com
   const removeVirtualMachinesFromKubernetesCluster: CommandHandler = (params, caller) => {
     const cmd = "removeVirtualMachinesFromKubernetesCluster";
     const c = find(caller, cmd, required(params, cmd, "id"));
-    if (!SUPPORTED[c.clusterType].includes(cmd)) throw invalidParam("VM cannot be removed from a CloudStack Managed Kubernetes cluster");
+    if (!SUPPORTED[c.clusterType].includes(cmd)) throw paramError("VM cannot be removed from a CloudStack Managed Kubernetes cluster");
     const ids = list(params, "virtualmachineids");
     if (ids.length === 0) throw invalidValue(cmd, "virtualmachineids", "");
     const items = ids.map((id) => {
@@ -188,8 +188,4 @@ export function kubernetesClusterHandlers(ctx: CloudContext): Record<string, Com
   };
 
   return { createKubernetesCluster, listKubernetesClusters, deleteKubernetesCluster, addVirtualMachinesToKubernetesCluster, removeVirtualMachinesFromKubernetesCluster };
-}
-
-function invalidParam(text: string): ApiError {
-  return paramError(text);
 }
