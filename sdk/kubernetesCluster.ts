@@ -58,6 +58,10 @@ export interface KubernetesClusterArgs extends ConnectionArgs {
   account?: pulumi.Input<string>;
   domainId?: pulumi.Input<string>;
   projectId?: pulumi.Input<string>;
+  /** true stops every VM (workers, control, etcd); false (default) starts a stopped cluster. */
+  stopped?: pulumi.Input<boolean>;
+  /** Renew the control-plane certificates on `pulumi up` when they expire within this many days (default 30). */
+  certificateRenewalDays?: pulumi.Input<number>;
   /** Rolling upgrades and offering changes: workers at once (a count or "N%", default 1), drain and readiness limits. */
   upgrade?: pulumi.Input<{ maxUnavailable?: pulumi.Input<number | string>; drainTimeout?: pulumi.Input<string>; force?: pulumi.Input<boolean>; nodeReadyTimeout?: pulumi.Input<string> }>;
   /** Durations such as "45m" (defaults create 60m, update 60m, delete 30m). */
@@ -128,6 +132,8 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   declare public readonly cpuNumber: pulumi.Output<number>;
   /** When the control plane's certificates expire (ISO 8601). */
   declare public readonly certificatesExpireAt: pulumi.Output<string>;
+  declare public readonly stopped: pulumi.Output<boolean>;
+  declare public readonly certificateRenewalDays: pulumi.Output<number>;
   /** Set while an upgrade is unfinished; the next `pulumi up` carries on. */
   /** Set while an offering or size change is unfinished; the next `pulumi up` runs it again. */
   declare public readonly interruptedOperation: pulumi.Output<string | undefined>;

@@ -32,6 +32,7 @@ export async function runClusterOperation(
   deps: PipelineDeps,
   phases: readonly Phase[],
   failedState: "Error" | "Alert" = "Error",
+  doneState: "Running" | "Stopped" = "Running",
 ): Promise<ClusterState> {
   // External nodes (ClusterNode) belong to their own resources: the cluster's phases never touch them.
   const external = state.nodes.filter((n) => n.external);
@@ -39,9 +40,9 @@ export async function runClusterOperation(
   const ctx = new ClusterContext({ api: deps.api, inputs, state, connector: deps.connector, deadline: deps.deadline, progress: deps.progress, concurrency: deps.concurrency });
   try {
     await runPhases(ctx, operation, phases);
-    state.state = "Running";
+    state.state = doneState;
     delete state.stateReason;
-    ctx.progress.line("done", `cluster is Running at ${state.endpoint ?? "?"}`);
+    ctx.progress.line("done", doneState === "Running" ? `cluster is Running at ${state.endpoint ?? "?"}` : `cluster is ${doneState}`);
     return state;
   } catch (err) {
     state.state = failedState;

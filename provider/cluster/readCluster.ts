@@ -1,4 +1,7 @@
-// Read (refresh): the live state of a cluster from its tagged VMs and its API endpoint.
+// Read (refresh): the live state of a cluster from its tagged VMs, its API endpoint and its nodes.
+// State is Stopped when every VM is stopped, Alert when anything is wrong, else Running; stateReason
+// lists every problem found (cks-day2.md §6: CKS's scanner moves Running → Alert on a missing or
+// non-Running VM, and counts Ready nodes and probes /version before moving back). Read changes nothing.
 import type { CloudApi } from "./cloudApi";
 import type { ClusterState } from "./clusterState";
 import { clusterCaPem } from "../kubernetes/kubeconfig";
@@ -7,6 +10,7 @@ import { probeApiVersion } from "./phases/addons";
 import { tagMap } from "./entities";
 import { TAG } from "./tags";
 import { externalNodeRecord, externalNodeVms } from "./externalNodes/membership";
+import { certificateWarning, type NodeHealthProbe } from "./day2/health";
 
 export interface LiveCluster {
   gone: boolean;
@@ -15,10 +19,23 @@ export interface LiveCluster {
   nodes: ClusterState["nodes"];
 }
 
+async function apiProblem(recorded: ClusterState): Promise<string | undefined> {
+  if (!recorded.kubeconfig || !recorded.endpoint) return undefined;
+  const host = new URL(recorded.endpoint).hostname;
+  let probe: { ok: boolean; detail: string };
+  try {
+    probe = await probeApiVersion(host, clusterCaPem(recorded.kubeconfig));
+  } catch (err) {
+    probe = { ok: false, detail: err instanceof Error ? err.message : String(err) };
+  }
+  return probe.ok ? undefined : `the API at ${recorded.endpoint} does not answer: ${probe.detail}`;
+}
+
 export async function readClusterState(
   api: CloudApi,
   target: { clusterId: string; prefix: string; name: string; zoneId: string; account?: string; domainId?: string; projectId?: string },
   recorded: ClusterState,
+  nodeHealth?: NodeHealthProbe,
 ): Promise<LiveCluster> {
   const ctx = { api, inputs: { name: target.name, zoneId: target.zoneId, account: target.account, domainId: target.domainId, projectId: target.projectId }, clusterId: target.clusterId };
   const vms = await findClusterVms(ctx, target.prefix);
@@ -36,23 +53,26 @@ export async function readClusterState(
     }
   }
   nodes.push(...(await externalNodeVms(api, target.clusterId, target)).map(externalNodeRecord)); // ClusterNodes (issue 13)
-  const states = nodes.map((n) => n.state ?? "Unknown");
-  if (states.every((s) => s === "Stopped")) return { gone: false, state: "Stopped", nodes };
-  const notRunning = nodes.filter((n) => n.state !== "Running");
-  if (notRunning.length > 0) {
-    return { gone: false, state: "Alert", stateReason: `not Running: ${notRunning.map((n) => `${n.name} (${n.state})`).join(", ")}`, nodes };
+  const present = nodes.filter((n) => n.state !== "Missing");
+  const missing = nodes.filter((n) => n.state === "Missing");
+  if (present.every((n) => n.state === "Stopped")) {
+    return { gone: false, state: "Stopped", stateReason: missing.length > 0 ? `destroyed outside Pulumi: ${missing.map((n) => n.name).join(", ")}` : undefined, nodes };
   }
-  if (recorded.kubeconfig && recorded.endpoint) {
-    const host = new URL(recorded.endpoint).hostname;
-    let probe: { ok: boolean; detail: string };
-    try {
-      probe = await probeApiVersion(host, clusterCaPem(recorded.kubeconfig));
-    } catch (err) {
-      probe = { ok: false, detail: err instanceof Error ? err.message : String(err) };
-    }
-    if (!probe.ok) return { gone: false, state: "Alert", stateReason: `the API at ${recorded.endpoint} does not answer: ${probe.detail}`, nodes };
-  } else if (recorded.state !== "Running") {
-    return { gone: false, state: recorded.state, stateReason: recorded.stateReason, nodes };
+  // A create that never finished has nothing to probe yet: its recorded state stands.
+  if (!recorded.kubeconfig && recorded.state !== "Running") return { gone: false, state: recorded.state, stateReason: recorded.stateReason, nodes };
+  const reasons: string[] = [];
+  const notRunning = present.filter((n) => n.state !== "Running");
+  if (notRunning.length > 0) reasons.push(`not Running: ${notRunning.map((n) => `${n.name} (${n.state})`).join(", ")}`);
+  if (missing.length > 0) reasons.push(`destroyed outside Pulumi: ${missing.map((n) => n.name).join(", ")}`);
+  const api_ = await apiProblem(recorded);
+  if (api_) reasons.push(api_);
+  const control1 = nodes.find((n) => n.role === "control" && n.index === 1);
+  if (nodeHealth && control1?.state === "Running") {
+    const health = await nodeHealth({ ...recorded, nodes: nodes.filter((n) => n.state !== "Missing") });
+    if ("error" in health) reasons.push(health.error);
+    else if (health.notReady.length > 0) reasons.push(`nodes NotReady: ${health.notReady.join(", ")}`);
   }
-  return { gone: false, state: "Running", nodes };
+  const certs = certificateWarning(recorded.certificatesExpireAt);
+  if (certs) reasons.push(certs);
+  return reasons.length > 0 ? { gone: false, state: "Alert", stateReason: reasons.join("; "), nodes } : { gone: false, state: "Running", nodes };
 }

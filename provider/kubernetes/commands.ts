@@ -354,9 +354,17 @@ export function kubeadmUpgradeApply(version: string): NodeCommand {
   return nodeCommand([KUBEADM, "upgrade", "apply", "-y", withV(version)], { sudo: true, path: KUBE_PATH });
 }
 
-/** `kubeadm upgrade plan v<version>`: the gate before apply; fails when the step is not allowed. */
+/**
+ * `kubeadm upgrade plan v<version>`: kubeadm's health gate (control plane Ready, admin.conf, this node a
+ * control-plane node). It exits 0 even for a target kubeadm would refuse, so it is not the version gate.
+ */
 export function kubeadmUpgradePlan(version: string): NodeCommand {
   return nodeCommand([KUBEADM, "upgrade", "plan", withV(version)], { sudo: true, path: KUBE_PATH });
+}
+
+/** `kubeadm upgrade apply -y --dry-run v<version>`: the version gate (the same policy as apply, nothing changed). */
+export function kubeadmUpgradeApplyDryRun(version: string): NodeCommand {
+  return nodeCommand([KUBEADM, "upgrade", "apply", "-y", "--dry-run", withV(version)], { sudo: true, path: KUBE_PATH });
 }
 
 /** `kubeadm upgrade node` on every other node. */
@@ -408,11 +416,20 @@ export function kubectlLabelNode(name: string, labels: Record<string, string>): 
 /**
  * Drains a node: DaemonSet pods stay, emptyDir data is deleted, PodDisruptionBudgets are respected until
  * `timeout` (kubectl retries evictions the budget refuses). `force` also deletes pods no controller
- * manages; a node being removed is always drained with it, an upgrade only when the user asks.
+ * manages (kubectl's --force never bypasses a budget); `disableEviction` deletes the pods instead of
+ * evicting them, so budgets no longer hold (kubectl drain --disable-eviction, k8s.io/kubectl pkg/drain).
  */
-export function kubectlDrain(name: string, options: { timeout?: string; force?: boolean } = {}): NodeCommand {
+export function kubectlDrain(name: string, options: { timeout?: string; force?: boolean; disableEviction?: boolean } = {}): NodeCommand {
   const force = options.force ?? true;
-  return kubectl(["drain", name, "--ignore-daemonsets", "--delete-emptydir-data", ...(force ? ["--force"] : []), `--timeout=${options.timeout ?? "300s"}`]);
+  return kubectl([
+    "drain",
+    name,
+    "--ignore-daemonsets",
+    "--delete-emptydir-data",
+    ...(force ? ["--force"] : []),
+    ...(options.disableEviction ? ["--disable-eviction"] : []),
+    `--timeout=${options.timeout ?? "300s"}`,
+  ]);
 }
 
 /** One pod as JSON (the static kube-apiserver-<node> pod, to read its image and readiness). */

@@ -30,7 +30,7 @@ export const CLUSTER_OFFERING_INPUTS = ["serviceOfferingId", "nodeOfferings"] as
 /** A change of these upgrades the cluster in place (operations/upgrade.ts). */
 export const CLUSTER_UPGRADE_INPUTS = ["kubernetesVersionId", "kubernetesVersion"] as const;
 
-export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "registerInCloudStack", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_OFFERING_INPUTS] as const;
+export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "stopped", "certificateRenewalDays", "registerInCloudStack", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_OFFERING_INPUTS] as const;
 
 export const CLUSTER_DIFF_PLAN: DiffPlan = {
   replacing: CLUSTER_REPLACING_INPUTS,
@@ -38,7 +38,7 @@ export const CLUSTER_DIFF_PLAN: DiffPlan = {
   // Optional inputs whose output is filled in when absent (the created network, the version's
   // semantic version, credentials from the environment): leaving them out is not a change.
   optionalComputed: ["networkId", "kubernetesVersion", ...CONNECTION_KEYS],
-  defaults: { size: 1, controlNodes: 1, etcdNodes: 0, nodeRootDiskSize: 8 },
+  defaults: { size: 1, controlNodes: 1, etcdNodes: 0, nodeRootDiskSize: 8, stopped: false, certificateRenewalDays: 30 },
 };
 
 export function diffCluster(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult & { changed: string[] } {

@@ -8,6 +8,7 @@ import { isValidDuration } from "../cluster/duration";
 import { sanitiseClusterName } from "../cluster/names";
 import { parseVersion, MIN_SUPPORTED_VERSION, HA_MIN_VERSION, supportsHa, assertUpgrade } from "../kubernetes/versions";
 import * as semver from "semver";
+import { stoppedClusterRules } from "./clusterStoppedRules";
 
 /** cloud.kubernetes.cluster.max.size default (control + workers). */
 export const DEFAULT_MAX_CLUSTER_SIZE = 10;
@@ -67,6 +68,10 @@ export const ClusterInputsSchema = z.object({
     })
     .strict()
     .optional(),
+  /** true stops every VM (workers, control, etcd); false starts them again (operations/stop.ts, start.ts). */
+  stopped: z.boolean().default(false),
+  /** `pulumi up` renews the control plane's certificates when they expire within this many days (operations/renewCertificates.ts). */
+  certificateRenewalDays: z.int("must be a whole number of days").min(1, "must be at least 1 day").default(30),
 });
 
 export type ClusterInputs = z.infer<typeof ClusterInputsSchema>;
@@ -141,6 +146,7 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
   }
   for (const key of ["virtualMachines", "kubeconfig"] as const) if (inputs[key] !== undefined) out.push(failure(key, `is only for clusterType "ExternalManaged" (a CloudManaged cluster's VMs and kubeconfig are its own); remove ${key}`, ["clusterType"]));
   if (inputs.kubernetesVersion !== undefined) out.push(...versionRules(inputs.kubernetesVersion, inputs.controlNodes, olds));
+  out.push(...stoppedClusterRules(inputs, olds));
   return out;
 }
 

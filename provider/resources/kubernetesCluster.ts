@@ -20,6 +20,9 @@ import { nodePrefix } from "../cluster/names";
 import { sshConnector, type NodeConnector } from "../cluster/nodeShell";
 import { Progress, type ProgressSink } from "../cluster/progress";
 import { readClusterState } from "../cluster/readCluster";
+import { day2ResumeHint, day2UpdateNeeded } from "../cluster/day2/plan";
+import { refuseWhileStopped } from "../cluster/day2/refuse";
+import { sshNodeHealth } from "../cluster/day2/health";
 import { teardownCluster } from "../cluster/teardown";
 import { withClusterTypes } from "./externalManaged";
 
@@ -33,7 +36,7 @@ export interface ClusterProviderDeps {
 type Props = Record<string, unknown>;
 
 /** What the user does after a failed operation: every operation resumes from live state. */
-const RESUME_HINT: Record<OperationName, string> = {
+const RESUME_HINT: Partial<Record<OperationName, string>> = {
   create: "Run `pulumi up` again to resume (the cluster id and key are kept), or `pulumi destroy` to remove what was created.",
   upgrade: "Fix the cause and run `pulumi up` again: the upgrade carries on from this node (nodes already upgraded are not upgraded again).",
   offering: "Fix the cause and run `pulumi up` again: the change carries on node by node (nodes already on their offering are skipped).",
@@ -114,7 +117,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
   /** Runs one operation's phases; a failure keeps the partial state in Pulumi (ResourceInitError). */
   async function runOperation(op: "create" | OperationName, inputs: ClusterInputs, connection: ResolvedConnection, state: ClusterState, rawInputs: Props): Promise<Props> {
     const progress = progressFor(inputs.name);
-    const { phases, failedState, checks } = OPERATIONS[op];
+    const { phases, failedState, checks, doneState } = OPERATIONS[op];
     try {
       await runClusterOperation(op, inputs, state, {
         api: cloud(connection),
@@ -122,7 +125,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         deadline: Deadline.in(timeoutMs(inputs, op === "create" && state.nodes.length === 0 ? "create" : "update"), `cluster ${inputs.name} ${op}`),
         progress,
         concurrency: deps.concurrency,
-      }, phases(inputs, state), failedState);
+      }, phases(inputs, state), failedState, doneState);
       if (state.interruptedOperation === op) delete state.interruptedOperation;
       return clusterOutputs(inputs, connection, state);
     } catch (err) {
@@ -137,7 +140,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       if (err instanceof PhaseError && checks.includes(err.phase)) {
         throw new Error(`KubernetesCluster ${inputs.name}: ${cause}. Nothing was changed; fix the input or the cluster and run \`pulumi up\` again.`);
       }
-      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${RESUME_HINT[op]}`;
+      const message = `KubernetesCluster ${inputs.name}: ${cause}. ${day2ResumeHint(op, err) ?? RESUME_HINT[op] ?? "Run `pulumi up` again to carry on."}`;
       state.state = failedState;
       state.stateReason = cause;
       if (op !== "create" && op !== "upgrade") state.interruptedOperation = op;
@@ -153,7 +156,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
 
     async diff(_id: string, olds: unknown, news: unknown) {
       const d = diffCluster(asProps(olds), asProps(news));
-      return { changes: d.changes, replaces: d.replaces, deleteBeforeReplace: false };
+      return { changes: d.changes || day2UpdateNeeded(asProps(olds), asProps(news)), replaces: d.replaces, deleteBeforeReplace: false };
     },
 
     async create(rawInputs: unknown) {
@@ -161,7 +164,9 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const connection = connectionFor(asProps(rawInputs));
       const clusterId = randomUUID();
       const state: ClusterState = { clusterId, prefix: nodePrefix(inputs.name, clusterId), state: "Creating", hostKeys: {}, nodes: [], virtualMachineIds: [] };
-      const outs = await runOperation("create", inputs, connection, state, asProps(rawInputs));
+      let outs = await runOperation("create", inputs, connection, state, asProps(rawInputs));
+      // A cluster declared stopped is built (and proven to work), then stopped (day2/plan.ts).
+      if (inputs.stopped) outs = await runOperation("stop", inputs, connection, state, asProps(rawInputs));
       return { id: clusterId, outs };
     },
 
@@ -171,7 +176,8 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const connection = connectionFor(asProps(rawNews), olds);
       const { changed } = diffCluster(olds, asProps(rawNews));
       const state = stateFrom(olds, id);
-      const operations = planUpdate(changed, state);
+      refuseWhileStopped(inputs, olds, state);
+      const operations = planUpdate(changed, state, inputs);
       if (operations.includes("create") && operations.includes("upgrade")) {
         throw new Error(
           `KubernetesCluster ${inputs.name}: the cluster's create did not finish (${state.stateReason ?? state.state}), so it cannot be upgraded yet. ` +
@@ -192,6 +198,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         cloud(connection),
         { clusterId: state.clusterId, prefix: state.prefix, name: String(props.name ?? ""), zoneId: String(props.zoneId ?? ""), account: props.account as string | undefined, domainId: props.domainId as string | undefined, projectId: props.projectId as string | undefined },
         state,
+        sshNodeHealth(props, cloud(connection), connector()),
       );
       if (live.gone && ["Running", "Stopped", "Alert"].includes(state.state)) return { id: "", props: {} };
       const next: Props = { ...props, state: live.gone ? state.state : live.state, nodes: live.gone ? state.nodes : live.nodes };

@@ -6,13 +6,20 @@ import type { Phase } from "../operation";
 import { createOperation } from "./create";
 import { upgradeOperation } from "./upgrade";
 import { offeringOperation } from "./offering";
+import { stopOperation } from "./stop";
+import { startOperation } from "./start";
+import { repairOperation } from "./repair";
+import { renewCertificatesOperation } from "./renewCertificates";
+import { day2Operations, type Day2Operation } from "../day2/plan";
 
-export type OperationName = "create" | "upgrade" | "offering" | "scale";
+export type OperationName = "create" | "upgrade" | "offering" | "scale" | Day2Operation;
 
 export interface OperationSpec {
   phases(inputs: ClusterInputs, state: ClusterState): Phase[];
   /** The cluster's state when a phase after the checks fails. */
   failedState: "Error" | "Alert";
+  /** The state a successful run leaves (default Running). */
+  doneState?: "Running" | "Stopped";
   /** Phases that only check (probe, never act): a failure there changed nothing, so the recorded state stays. */
   checks: readonly string[];
 }
@@ -23,6 +30,10 @@ export const OPERATIONS: Record<OperationName, OperationSpec> = {
   offering: { phases: offeringOperation, failedState: "Alert", checks: ["validate-offering"] },
   // A size change runs the create list: scale-down removes surplus workers, vms and join add missing ones.
   scale: { phases: createOperation, failedState: "Alert", checks: ["validate"] },
+  stop: { phases: stopOperation, failedState: "Alert", doneState: "Stopped", checks: [] },
+  start: { phases: startOperation, failedState: "Alert", checks: [] },
+  repair: { phases: repairOperation, failedState: "Alert", checks: [] },
+  "renew-certificates": { phases: renewCertificatesOperation, failedState: "Alert", checks: [] },
 };
 
 /**
@@ -30,12 +41,13 @@ export const OPERATIONS: Record<OperationName, OperationSpec> = {
  * version: its nodes are still being built); an upgrade (a new version, or one left unfinished) comes
  * before an offering change and a size change, so new workers join at the new version and size.
  */
-export function planUpdate(changed: readonly string[], state: ClusterState): OperationName[] {
+export function planUpdate(changed: readonly string[], state: ClusterState, inputs?: Pick<ClusterInputs, "stopped" | "certificateRenewalDays">): OperationName[] {
   const out: OperationName[] = [];
+  if (inputs?.stopped && state.state !== "Error" && state.state !== "Creating" && state.kubeconfig) return day2Operations(out, changed, state, inputs);
   if (state.state === "Error" || state.state === "Creating" || !state.kubeconfig) out.push("create");
   if (changed.includes("kubernetesVersionId") || changed.includes("kubernetesVersion") || state.upgradeInProgress) out.push("upgrade");
   const again = state.interruptedOperation;
   if ((changed.includes("serviceOfferingId") || changed.includes("nodeOfferings") || again === "offering") && !out.includes("create")) out.push("offering");
   if ((changed.includes("size") || again === "scale") && !out.includes("create")) out.push("scale");
-  return out;
+  return inputs ? day2Operations(out, changed, state, inputs) : out;
 }

@@ -8,6 +8,7 @@ import type { ClusterState } from "../clusterState";
 import type { Phase } from "../operation";
 import { mapLimit } from "../concurrency";
 import { recordCertificateExpiry } from "../phases/certificates";
+import { kubeconfigPhase } from "../phases/addons";
 import { validateUpgrade } from "../upgrade/validateUpgrade";
 import { probeVersions } from "../upgrade/probeVersions";
 import { upgradeNode, type UpgradeTarget } from "../upgrade/upgradeNode";
@@ -61,6 +62,8 @@ export function upgradeOperation(inputs: ClusterInputs, _state: ClusterState): P
       },
     },
     { name: "certificates", run: recordCertificateExpiry },
+    // kubeadm's upgrade renewed admin.conf: publish the renewed kubeconfig once the API answers.
+    { name: "kubeconfig", run: kubeconfigPhase },
     {
       name: "finish",
       run: async (ctx) => {

@@ -50,19 +50,40 @@ export async function cordon(ctx: ClusterContext, node: NodeRecord, kube: KubeNo
 
 /**
  * Drains the node: DaemonSet pods stay, emptyDir data goes, PodDisruptionBudgets are honoured until
- * drainTimeout. Without `force` a drain the budgets still block fails with kubectl's own message and
- * the fix; with `force`, pods no controller manages are deleted too (kubectl's --force).
+ * drainTimeout. Without `force`, a drain still blocked then fails with kubectl's own message and the
+ * fix. With `force`, the remaining pods are deleted: a second drain with --disable-eviction (budgets
+ * no longer hold) and --force (pods no controller manages) — kubectl's --force alone never bypasses a
+ * budget (k8s.io/kubectl pkg/drain).
  */
 export async function drain(ctx: ClusterContext, node: NodeRecord, settings: RollingSettings): Promise<void> {
   const seconds = Math.max(1, Math.round(parseDuration(settings.drainTimeout) / 1000));
   const via = kubectlNode(ctx);
-  const r = await ctx.run(via, cmd.kubectlDrain(node.name, { timeout: `${seconds}s`, force: settings.force }), { allowFailure: true, timeoutMs: (seconds + 120) * 1000 });
+  const run = (extra: { force: boolean; disableEviction?: boolean }) =>
+    ctx.run(via, cmd.kubectlDrain(node.name, { timeout: `${seconds}s`, ...extra }), { allowFailure: true, timeoutMs: (seconds + 120) * 1000 });
+  const r = await run({ force: settings.force });
   if (r.code === 0) return;
-  const said = `${r.stderr}\n${r.stdout}`.split("\n").map((l) => l.trim()).filter((l) => l !== "").slice(-3).join(" | ");
+  const said = drainErrors(`${r.stderr}\n${r.stdout}`);
+  if (settings.force) {
+    ctx.progress.line("drain", `still blocked after drainTimeout ${settings.drainTimeout} (${said}); upgrade.force: deleting the remaining pods`, node.name);
+    const forced = await run({ force: true, disableEviction: true });
+    if (forced.code === 0) return;
+    throw new Error(`the forced drain failed too: ${drainErrors(`${forced.stderr}\n${forced.stdout}`)}`);
+  }
   throw new Error(
-    `the drain did not finish within drainTimeout ${settings.drainTimeout}: ${said}. A PodDisruptionBudget or a pod no controller manages blocks it; ` +
+    `the drain did not finish within drainTimeout ${settings.drainTimeout}: ${said}. A PodDisruptionBudget (or a pod no controller manages) blocks it; ` +
       "scale the workload so its budget allows an eviction, raise upgrade.drainTimeout, or set upgrade.force: true to delete the remaining pods",
   );
+}
+
+/** kubectl drain's distinct error lines (the eviction retries repeat one reason every 5 s), at most three. */
+export function drainErrors(output: string): string {
+  const lines = output.split("\n").map((l) => l.trim().replace(/ \(will retry after \d+s\)/, "")).filter((l) => /error|cannot/i.test(l));
+  const distinct = [...new Set(lines)];
+  // The reason (a budget, a pod without a controller) first, then kubectl's final error.
+  const reasons = distinct.filter((l) => /disruption budget|no controller|cannot delete/i.test(l));
+  const last = distinct.filter((l) => /^error: unable to drain/.test(l)).slice(-1);
+  const picked = [...new Set([...reasons.slice(0, 2), ...last])];
+  return (picked.length > 0 ? picked : distinct.length > 0 ? distinct.slice(-2) : output.trim().split("\n").slice(-2)).join(" | ");
 }
 
 /** Uncordons the node if we cordoned it, and removes our mark. */

@@ -47,8 +47,10 @@ export async function upgradeNode(ctx: ClusterContext, phase: string, node: Node
   await nodeStep(ctx, phase, node, `attach the v${version} ISO`, () => attachIsoTo(ctx, node, isoId, phase));
   const iso = await nodeStep(ctx, phase, node, "install kubeadm and the images", () => installKubeadmStage(ctx, node, version));
   if (first && (await apiserverVersion(ctx, node)) !== version) {
-    // kubeadm's own gate: plan refuses a target the cluster cannot take (skipped minor, kubeadm too old).
+    // kubeadm's own gates: plan checks the control plane's health; apply --dry-run the version policy
+    // (plan exits 0 even for a skipped minor: kubernetes cmd/kubeadm/app/cmd/upgrade/plan.go).
     await nodeStep(ctx, phase, node, `kubeadm upgrade plan v${version}`, () => ctx.run(node, cmd.kubeadmUpgradePlan(version)));
+    await nodeStep(ctx, phase, node, `kubeadm upgrade apply --dry-run v${version}`, () => ctx.run(node, cmd.kubeadmUpgradeApplyDryRun(version), { timeoutMs: 10 * 60_000 }));
     await nodeStep(ctx, phase, node, `kubeadm upgrade apply v${version}`, () => ctx.run(node, cmd.kubeadmUpgradeApply(version), { timeoutMs: 20 * 60_000 }));
   } else {
     await nodeStep(ctx, phase, node, "kubeadm upgrade node", () => ctx.run(node, cmd.kubeadmUpgradeNode(), { timeoutMs: 20 * 60_000 }));

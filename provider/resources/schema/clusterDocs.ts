@@ -32,6 +32,8 @@ export const CLUSTER_INPUT_DOCS: Record<string, string> = {
   registerInCloudStack: "CloudManaged only: also record the cluster in the CloudStack Kubernetes plugin (`createKubernetesCluster clustertype=ExternalManaged`, its VMs added with `addVirtualMachinesToKubernetesCluster`) so it shows in CloudStack's Kubernetes view, as CAPC's syncWithACS does. Needs the CKS plugin (`listKubernetesClusters`); ExternalManaged clusters are always recorded where it exists.",
   virtualMachines: "ExternalManaged only: the cluster's VMs, each `{ id, role }` with role `control` or `worker` (default).",
   kubeconfig: "The admin kubeconfig (secret); its server is `endpoint`. An output of CloudManaged clusters; an input only for ExternalManaged ones (their kubeconfig, if known).",
+  stopped: "`true` stops every VM (workers, then control nodes, then etcd) and leaves the cluster `Stopped`; `false` (default) starts a stopped cluster (etcd, control nodes, workers), waits for the API through the endpoint and for every node to be Ready, and refreshes the kubeconfig. Size, version and offering changes are refused while stopped.",
+  certificateRenewalDays: "`pulumi up` renews the control plane's certificates (`kubeadm certs renew all` on every control node, then a restart of the static pods) when `certificatesExpireAt` is within this many days (default 30), and refreshes `kubeconfig` and `certificatesExpireAt`.",
   upgrade:
     "How rolling changes (upgrades, offering changes) take nodes out of service: `maxUnavailable` workers at once (a count or `\"N%\"`, default 1), `drainTimeout` (default `5m`) during which PodDisruptionBudgets are honoured, `force` (default false: a drain still blocked after drainTimeout fails the node; true deletes the pods), `nodeReadyTimeout` (default `10m`) for a node to be Ready again.",
   timeouts: "This provider's own deadlines per operation, as durations such as `45m` (defaults: create 60m, update 60m, delete 30m); Pulumi does not enforce `customTimeouts` for dynamic providers.",
@@ -52,7 +54,7 @@ export const CLUSTER_OUTPUTS: Record<string, OutputSpec> = {
   clusterId: { schema: z.string(), description: "The cluster's id (also the resource id); every CloudStack resource it created is tagged with it." },
   prefix: { schema: z.string(), description: "The prefix of the node names, `<name>-<first 6 characters of the id>`." },
   state: { schema: z.enum(["Creating", "Running", "Stopped", "Alert", "Error"]), description: "`Running`, `Stopped`, `Alert` (see `stateReason`) or `Error` (a failed operation, resumed by the next `pulumi up`)." },
-  stateReason: { schema: z.string(), description: "What is wrong when `state` is not `Running`." },
+  stateReason: { schema: z.string(), description: "What is wrong when `state` is not `Running`: after a refresh, VMs not Running (named), VMs destroyed outside Pulumi, nodes NotReady, the API unreachable through the endpoint, certificates expiring within 30 days; after a failed operation, its phase, node and cause." },
   endpoint: { schema: z.string(), description: "The API endpoint, `https://<public ip>:6443/`." },
   ipAddress: { schema: z.string(), description: "The cluster's public IP address." },
   ipAddressId: { schema: z.string(), description: "The id of the public IP address." },
@@ -61,7 +63,7 @@ export const CLUSTER_OUTPUTS: Record<string, OutputSpec> = {
   isoId: { schema: z.string(), description: "The binaries ISO the nodes were installed from." },
   nodes: { schema: z.array(NodeInfo), description: "Every node: VM id, name, role, private IP, SSH port on the public IP, kubelet version." },
   virtualMachineIds: { schema: z.array(z.string()), description: "The ids of the cluster's VMs." },
-  certificatesExpireAt: { schema: z.string(), description: "When the control plane's certificates expire (ISO 8601): the earliest notAfter among apiserver, apiserver-kubelet-client, front-proxy-client and admin.conf on every control node; updated after create and after every upgrade." },
+  certificatesExpireAt: { schema: z.string(), description: "When the control plane's certificates expire (ISO 8601): the earliest notAfter among apiserver, apiserver-kubelet-client, front-proxy-client and admin.conf on every control node; updated after create, after every upgrade and after a renewal (`certificateRenewalDays`)." },
   upgradeInProgress: {
     schema: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }),
     description: "Set while an upgrade is unfinished (after a failure): the target version, its id and the version it started from. The next `pulumi up` carries on.",

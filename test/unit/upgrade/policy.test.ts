@@ -44,7 +44,7 @@ describe("which operations an update runs", () => {
   });
   it("lists each operation's phases in order, on one screen", () => {
     const inputs = ClusterInputsSchema.parse(base);
-    expect(upgradeOperation(inputs, running).map((p) => p.name)).toEqual(["validate-upgrade", "probe-versions", "control-plane", "etcd", "workers", "external-nodes", "certificates", "finish"]);
+    expect(upgradeOperation(inputs, running).map((p) => p.name)).toEqual(["validate-upgrade", "probe-versions", "control-plane", "etcd", "workers", "external-nodes", "certificates", "kubeconfig", "finish"]);
     expect(createOperation(inputs, running).map((p) => p.name)).toContain("scale-down");
   });
 });
