@@ -4,8 +4,9 @@ export * from "./sdk";
 import { provider as kubernetesSupportedVersion } from "./provider/resources/kubernetesSupportedVersion";
 import { provider as cniConfiguration } from "./provider/resources/cniConfiguration";
 import { provider as kubernetesCluster } from "./provider/resources/kubernetesCluster";
+import { provider as clusterNode } from "./provider/resources/clusterNode";
 
-export const providers = { kubernetesSupportedVersion, cniConfiguration, kubernetesCluster };
+export const providers = { kubernetesSupportedVersion, cniConfiguration, kubernetesCluster, clusterNode };
 
 // The CloudStack API client the providers use, for programs and scripts of their own.
 export {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { withSecretInputs, type ConnectionArgs } from "./connection";
 import { kubernetesClusterShim } from "./shims";
+import type { ExternalManagedClusterArgs } from "./externalManagedCluster";
 import { CLUSTER_SECRET_INPUTS, CLUSTER_SECRET_OUTPUTS } from "../provider/resources/schema/resourceSpecs";
 
 export interface PerNodeType<T> {
@@ -18,6 +19,10 @@ export interface PrivateRegistryArgs {
 }
 
 export interface KubernetesClusterArgs extends ConnectionArgs {
+  /** "CloudManaged" (default): built by this provider. For "ExternalManaged" see ExternalManagedClusterArgs. */
+  clusterType?: "CloudManaged";
+  /** Also record the cluster in CloudStack's Kubernetes plugin so it shows in the UI (needs the plugin). */
+  registerInCloudStack?: pulumi.Input<boolean>;
   name: pulumi.Input<string>;
   description?: pulumi.Input<string>;
   zoneId: pulumi.Input<string>;
@@ -94,6 +99,11 @@ const OUTPUTS = [
   "keypairName",
   "clusterId",
   "stateReason",
+  // Inputs a ClusterNode reads from its cluster (sdk/clusterNode.ts); present even when not given.
+  "maxClusterSize",
+  "externalLoadBalancerIpAddress",
+  "cloudStackClusterId",
+  "registeredInCloudStack",
 ] as const;
 
 // The same lists schema.json is generated from (provider/resources/schema/resourceSpecs.ts).
@@ -136,8 +146,17 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   declare public readonly hostKeys: pulumi.Output<Record<string, string>>;
   declare public readonly keypairName: pulumi.Output<string>;
   declare public readonly clusterId: pulumi.Output<string>;
+  // Inputs, read back by ClusterNode (sdk/clusterNode.ts).
+  declare public readonly name: pulumi.Output<string>;
+  declare public readonly zoneId: pulumi.Output<string>;
+  declare public readonly kubernetesVersionId: pulumi.Output<string>;
+  declare public readonly maxClusterSize: pulumi.Output<number | undefined>;
+  declare public readonly externalLoadBalancerIpAddress: pulumi.Output<string | undefined>;
+  /** The cluster's record in CloudStack's Kubernetes plugin (ExternalManaged, or registerInCloudStack). */
+  declare public readonly cloudStackClusterId: pulumi.Output<string | undefined>;
+  declare public readonly registeredInCloudStack: pulumi.Output<boolean>;
 
-  constructor(name: string, args: KubernetesClusterArgs, opts?: pulumi.CustomResourceOptions) {
+  constructor(name: string, args: KubernetesClusterArgs | ExternalManagedClusterArgs, opts?: pulumi.CustomResourceOptions) {
     const props = withSecretInputs(args, SECRET_INPUTS);
     for (const key of OUTPUTS) if (!(key in props)) props[key] = undefined;
     for (const key of ["controlNodes", "size", "etcdNodes"]) if (!(key in props)) props[key] = undefined;

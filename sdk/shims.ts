@@ -67,3 +67,24 @@ export const cniConfigurationShim: pulumi.dynamic.ResourceProvider = {
     return require("pulumi-cloudstack-kubernetes/provider/resources/cniConfiguration").provider.delete(id, props);
   },
 };
+
+export const clusterNodeShim: pulumi.dynamic.ResourceProvider = {
+  async check(olds, news) {
+    return require("pulumi-cloudstack-kubernetes/provider/resources/clusterNode").provider.check(olds, news);
+  },
+  async diff(id, olds, news) {
+    return require("pulumi-cloudstack-kubernetes/provider/resources/clusterNode").provider.diff(id, olds, news);
+  },
+  async create(inputs) {
+    return require("pulumi-cloudstack-kubernetes/provider/resources/clusterNode").provider.create(inputs);
+  },
+  async read(id, props) {
+    return require("pulumi-cloudstack-kubernetes/provider/resources/clusterNode").provider.read(id, props);
+  },
+  async update(id, olds, news) {
+    return require("pulumi-cloudstack-kubernetes/provider/resources/clusterNode").provider.update(id, olds, news);
+  },
+  async delete(id, props) {
+    return require("pulumi-cloudstack-kubernetes/provider/resources/clusterNode").provider.delete(id, props);
+  },
+};

@@ -9,6 +9,7 @@ import { findClusterVms } from "./phases/vms";
 import { probeApiVersion } from "./phases/addons";
 import { tagMap } from "./entities";
 import { TAG } from "./tags";
+import { externalNodeRecord, externalNodeVms } from "./externalNodes/membership";
 import { certificateWarning, type NodeHealthProbe } from "./day2/health";
 
 export interface LiveCluster {
@@ -40,7 +41,7 @@ export async function readClusterState(
   const vms = await findClusterVms(ctx, target.prefix);
   if (vms.length === 0) return { gone: true, state: "Destroyed", nodes: [] };
   const byName = new Map(vms.map((vm) => [vm.name, vm]));
-  const nodes = recorded.nodes.map((n) => {
+  const nodes: ClusterState["nodes"] = recorded.nodes.filter((n) => !n.external).map((n) => {
     const vm = byName.get(n.name);
     return vm ? { ...n, virtualMachineId: vm.id, state: vm.state } : { ...n, state: "Missing" };
   });
@@ -51,6 +52,7 @@ export async function readClusterState(
       nodes.push({ name: vm.name, role, index: nodeIndex(vm.name, tags[TAG.index]), virtualMachineId: vm.id, sshPort: 0, state: vm.state });
     }
   }
+  nodes.push(...(await externalNodeVms(api, target.clusterId, target)).map(externalNodeRecord)); // ClusterNodes (issue 13)
   const present = nodes.filter((n) => n.state !== "Missing");
   const missing = nodes.filter((n) => n.state === "Missing");
   if (present.every((n) => n.state === "Stopped")) {

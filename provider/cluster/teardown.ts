@@ -15,6 +15,7 @@ import type { Progress } from "./progress";
 import { pollUntil, withRetry } from "./retry";
 import { ownedBy } from "./tags";
 import { listAllOrGone } from "./listGone";
+import { refuseDeleteWithExternalNodes } from "./externalNodes/membership";
 
 export interface TeardownTarget {
   clusterId: string;
@@ -45,6 +46,7 @@ function isExpungeRefused(err: unknown): boolean {
 
 export async function teardownCluster(api: CloudApi, target: TeardownTarget, deadline: Deadline, progress: Progress, concurrency = 6): Promise<void> {
   const ctx = { api, inputs: { name: target.name, zoneId: target.zoneId, account: target.account, domainId: target.domainId, projectId: target.projectId }, clusterId: target.clusterId };
+  await refuseDeleteWithExternalNodes(api, target.clusterId, target.name, target); // issue 13, as CKS does
   const retry = { deadline, what: "deleting the cluster" };
   const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
     try {

@@ -456,3 +456,29 @@ export function kubectlUncordon(name: string): NodeCommand {
 export function kubectlDeleteNode(name: string): NodeCommand {
   return kubectl(["delete", "node", name, "--ignore-not-found"]);
 }
+
+/** One node taint as `kubectl taint` writes it: `key[=value]:Effect` (kubernetes/kubectl pkg/cmd/taint). */
+export interface NodeTaint {
+  key: string;
+  value?: string;
+  effect: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+
+/** `kubectl taint nodes <name> k=v:Effect... --overwrite` (issue 13: a ClusterNode's taints). */
+export function kubectlTaintNode(name: string, taints: readonly NodeTaint[]): NodeCommand {
+  if (taints.length === 0) throw new Error("kubectlTaintNode: no taints");
+  const specs = taints.map((t) => `${t.key}${t.value !== undefined && t.value !== "" ? `=${t.value}` : ""}:${t.effect}`);
+  return kubectl(["taint", "nodes", name, ...specs, "--overwrite"]);
+}
+
+/** `kubectl taint nodes <name> key:Effect-...`: removes taints (absent ones fail, so probe first). */
+export function kubectlUntaintNode(name: string, taints: readonly Pick<NodeTaint, "key" | "effect">[]): NodeCommand {
+  if (taints.length === 0) throw new Error("kubectlUntaintNode: no taints");
+  return kubectl(["taint", "nodes", name, ...taints.map((t) => `${t.key}:${t.effect}-`)]);
+}
+
+/** `kubectl label node <name> key-...`: removes labels (absent ones are not an error). */
+export function kubectlUnlabelNode(name: string, keys: readonly string[]): NodeCommand {
+  if (keys.length === 0) throw new Error("kubectlUnlabelNode: no labels");
+  return kubectl(["label", "node", name, ...keys.map((k) => `${k}-`)]);
+}

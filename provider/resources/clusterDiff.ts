@@ -30,7 +30,7 @@ export const CLUSTER_OFFERING_INPUTS = ["serviceOfferingId", "nodeOfferings"] as
 /** A change of these upgrades the cluster in place (operations/upgrade.ts). */
 export const CLUSTER_UPGRADE_INPUTS = ["kubernetesVersionId", "kubernetesVersion"] as const;
 
-export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "stopped", "certificateRenewalDays", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_OFFERING_INPUTS] as const;
+export const CLUSTER_IN_PLACE_INPUTS = ["description", "timeouts", "maxClusterSize", "size", "upgrade", "stopped", "certificateRenewalDays", "registerInCloudStack", ...CONNECTION_KEYS, ...CLUSTER_UPGRADE_INPUTS, ...CLUSTER_OFFERING_INPUTS] as const;
 
 export const CLUSTER_DIFF_PLAN: DiffPlan = {
   replacing: CLUSTER_REPLACING_INPUTS,

@@ -52,6 +52,12 @@ export const ClusterInputsSchema = z.object({
   domainId: z.string().min(1).optional(),
   projectId: z.string().min(1).optional(),
   timeouts: z.object({ create: duration.optional(), update: duration.optional(), delete: duration.optional() }).strict().optional(),
+  // Issue 13 (provider/resources/externalManaged.ts): ExternalManaged clusters never reach this schema;
+  // their inputs are listed here for schema.json, and refused on CloudManaged clusters by clusterRules.
+  clusterType: z.enum(["CloudManaged", "ExternalManaged"]).optional(),
+  registerInCloudStack: z.boolean().optional(),
+  virtualMachines: z.array(z.object({ id: z.string().min(1), role: z.enum(["control", "worker"]).default("worker") }).strict()).optional(),
+  kubeconfig: z.string().min(1).optional(),
   /** How rolling changes (upgrades, offering changes) take nodes out of service (upgrade/policy.ts). */
   upgrade: z
     .object({
@@ -142,6 +148,7 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
   if (inputs.cniConfigDetails && Object.keys(inputs.cniConfigDetails).length > 0 && !inputs.cniConfigurationId) {
     out.push(failure("cniConfigDetails", "cniConfigDetails is only used with a CNI configuration: set cniConfigurationId or remove cniConfigDetails", ["cniConfigurationId"]));
   }
+  for (const key of ["virtualMachines", "kubeconfig"] as const) if (inputs[key] !== undefined) out.push(failure(key, `is only for clusterType "ExternalManaged" (a CloudManaged cluster's VMs and kubeconfig are its own); remove ${key}`, ["clusterType"]));
   if (inputs.kubernetesVersion !== undefined) out.push(...versionRules(inputs.kubernetesVersion, inputs.controlNodes, olds));
   out.push(...stoppedClusterRules(inputs, olds));
   return out;

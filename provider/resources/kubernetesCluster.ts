@@ -24,6 +24,7 @@ import { day2ResumeHint, day2UpdateNeeded } from "../cluster/day2/plan";
 import { refuseWhileStopped } from "../cluster/day2/refuse";
 import { sshNodeHealth } from "../cluster/day2/health";
 import { teardownCluster } from "../cluster/teardown";
+import { withClusterTypes } from "./externalManaged";
 
 export interface ClusterProviderDeps {
   cloud?: (connection: ResolvedConnection) => CloudApi;
@@ -147,7 +148,8 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
     }
   }
 
-  return {
+  // clusterType "ExternalManaged" and registerInCloudStack (issue 13) live in externalManaged.ts.
+  return withClusterTypes({
     async check(olds: unknown, news: unknown) {
       return checkWith(news, (clean) => validateClusterInputs(clean, asProps(olds)));
     },
@@ -231,7 +233,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
         deps.concurrency,
       );
     },
-  };
+  }, { cloud });
 }
 
 /** The provider the SDK's serialized shim delegates to. */

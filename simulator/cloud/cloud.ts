@@ -6,6 +6,7 @@ import { CloudContext } from "./context";
 import { catalogHandlers } from "./handlers/catalog";
 import { isoHandlers } from "./handlers/isos";
 import { keyPairHandlers } from "./handlers/keypairs";
+import { kubernetesClusterHandlers } from "./handlers/kubernetesClusters";
 import { networkHandlers } from "./handlers/networks";
 import { ruleHandlers } from "./handlers/rules";
 import { tagHandlers } from "./handlers/tags";
@@ -51,6 +52,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     ...keyPairHandlers(ctx),
     ...userDataHandlers(ctx),
     ...isoHandlers(ctx),
+    ...(seed.features.kubernetesServiceApi ? kubernetesClusterHandlers(ctx) : {}),
   };
   if (!seed.features.cniConfigurationApi) for (const c of CNI_COMMANDS) delete handlers[c];
 

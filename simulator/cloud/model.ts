@@ -163,6 +163,30 @@ export const IsoSchema = z.object({
 });
 export type IsoRecord = z.infer<typeof IsoSchema>;
 
+/**
+ * A CKS cluster record (kubernetes_cluster + kubernetes_cluster_vm_map rows). Only ExternalManaged
+ * clusters are created here (KubernetesClusterManagerImpl createUnmanagedKubernetesCluster): a record
+ * with its VM ids and which of them are control nodes.
+ */
+export const KubernetesClusterSchema = z.object({
+  id: str,
+  name: str,
+  description: opt,
+  zoneId: str,
+  accountId: str,
+  clusterType: z.enum(["CloudManaged", "ExternalManaged"]),
+  state: str,
+  networkId: opt,
+  keypair: opt,
+  kubernetesVersionId: opt,
+  serviceOfferingId: opt,
+  externalLoadBalancerIpAddress: opt,
+  nodeRootDiskSize: z.number().int().optional(),
+  vms: z.array(z.object({ vmId: str, control: z.boolean() })),
+  created: str,
+});
+export type KubernetesClusterRecord = z.infer<typeof KubernetesClusterSchema>;
+
 export const WorldSchema = z.object({
   version: z.literal(1),
   /** "127.a.b": prefix of the public IPs; "127.c.d": prefix of the shared network's guest IPs. */
@@ -180,6 +204,8 @@ export const WorldSchema = z.object({
   keyPairs: z.array(KeyPairSchema),
   userData: z.array(UserDataSchema),
   isos: z.array(IsoSchema),
+  /** CKS cluster records (older snapshots have none). */
+  kubernetesClusters: z.array(KubernetesClusterSchema).default([]),
   /** Ids of entities that existed and were removed (older snapshots have none). */
   removedIds: z.array(str).default([]),
 });
@@ -217,6 +243,7 @@ export class World {
   keyPairs = new TrackedMap<KeyPairRecord>(this.removedIds);
   userData = new TrackedMap<UserDataRecord>(this.removedIds);
   isos = new TrackedMap<IsoRecord>(this.removedIds);
+  kubernetesClusters = new TrackedMap<KubernetesClusterRecord>(this.removedIds);
 
   /** Did an entity with this id ever exist (present now, or removed)? */
   everExisted(id: string, ...maps: ReadonlyArray<ReadonlyMap<string, unknown>>): boolean {
@@ -248,6 +275,7 @@ export class World {
       keyPairs: copy(this.keyPairs),
       userData: copy(this.userData),
       isos: copy(this.isos),
+      kubernetesClusters: copy(this.kubernetesClusters),
       removedIds: [...this.removedIds],
     };
   }
@@ -273,6 +301,7 @@ export class World {
     fill(this.keyPairs, s.keyPairs);
     fill(this.userData, s.userData);
     fill(this.isos, s.isos);
+    fill(this.kubernetesClusters, s.kubernetesClusters);
     this.removedIds.clear();
     for (const id of s.removedIds) this.removedIds.add(id);
   }

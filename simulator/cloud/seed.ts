@@ -120,7 +120,14 @@ export const SeedSchema = z.object({
   accounts: z.array(SeedAccountSchema).min(1),
   settings: z.record(z.string(), z.string()),
   limits: SeedLimitsSchema,
-  features: z.object({ cniConfigurationApi: z.boolean().default(true) }).default({ cniConfigurationApi: true }),
+  features: z
+    .object({
+      cniConfigurationApi: z.boolean().default(true),
+      // The CKS plugin's cluster records (createKubernetesCluster clustertype=ExternalManaged, list, delete,
+      // add/removeVirtualMachinesToKubernetesCluster); false = a cloud without the plugin (432).
+      kubernetesServiceApi: z.boolean().default(true),
+    })
+    .default({ cniConfigurationApi: true, kubernetesServiceApi: true }),
 });
 
 export type Seed = z.infer<typeof SeedSchema>;
@@ -252,6 +259,6 @@ export function defaultSeed(): Seed {
       "expunge.delay": "86400",
     },
     limits: { user_vm: 40, cpu: 160, memory: 327680, public_ip: 20, network: 20 },
-    features: { cniConfigurationApi: true },
+    features: { cniConfigurationApi: true, kubernetesServiceApi: true },
   });
 }

@@ -23,5 +23,5 @@ python.it("the cs library runs the whole scenario; every call succeeds", async (
   expect(refusedCalls(sim)).toEqual([]);
   // The scenario's commands all reached the simulator (it is not a mock run).
   const commands = new Set(sim.audit.records({ kind: "api" }).map((r) => r.command));
-  for (const c of ["scaleVirtualMachine", "listLoadBalancerRuleInstances", "listIpForwardingRules", "attachIso", "registerSSHKeyPair", "createTags"]) expect(commands).toContain(c);
+  for (const c of ["scaleVirtualMachine", "listLoadBalancerRuleInstances", "listIpForwardingRules", "attachIso", "registerSSHKeyPair", "createTags", "createKubernetesCluster", "removeVirtualMachinesFromKubernetesCluster", "deleteKubernetesCluster"]) expect(commands).toContain(c);
 });

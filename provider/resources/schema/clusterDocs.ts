@@ -28,6 +28,10 @@ export const CLUSTER_INPUT_DOCS: Record<string, string> = {
   account: "The account that owns the cluster's resources (with `domainId`).",
   domainId: "The domain of `account`.",
   projectId: "The project that owns the cluster's resources.",
+  clusterType: '`CloudManaged` (default): this provider builds the cluster. `ExternalManaged` (CKS 4.19): a cluster managed elsewhere, only recorded (name, zone, optional VMs and kubeconfig); nothing is provisioned, and scale, upgrade, stop and start are refused, as CKS refuses them. `kubernetesVersionId` is not needed then.',
+  registerInCloudStack: "CloudManaged only: also record the cluster in the CloudStack Kubernetes plugin (`createKubernetesCluster clustertype=ExternalManaged`, its VMs added with `addVirtualMachinesToKubernetesCluster`) so it shows in CloudStack's Kubernetes view, as CAPC's syncWithACS does. Needs the CKS plugin (`listKubernetesClusters`); ExternalManaged clusters are always recorded where it exists.",
+  virtualMachines: "ExternalManaged only: the cluster's VMs, each `{ id, role }` with role `control` or `worker` (default).",
+  kubeconfig: "The admin kubeconfig (secret); its server is `endpoint`. An output of CloudManaged clusters; an input only for ExternalManaged ones (their kubeconfig, if known).",
   stopped: "`true` stops every VM (workers, then control nodes, then etcd) and leaves the cluster `Stopped`; `false` (default) starts a stopped cluster (etcd, control nodes, workers), waits for the API through the endpoint and for every node to be Ready, and refreshes the kubeconfig. Size, version and offering changes are refused while stopped.",
   certificateRenewalDays: "`pulumi up` renews the control plane's certificates (`kubeadm certs renew all` on every control node, then a restart of the static pods) when `certificatesExpireAt` is within this many days (default 30), and refreshes `kubeconfig` and `certificatesExpireAt`.",
   upgrade:
@@ -45,6 +49,8 @@ const NodeInfo = z.object({
 });
 
 export const CLUSTER_OUTPUTS: Record<string, OutputSpec> = {
+  cloudStackClusterId: { schema: z.string(), description: "The id of the cluster's record in the CloudStack Kubernetes plugin (ExternalManaged clusters and `registerInCloudStack: true`), when the cloud has the plugin." },
+  registeredInCloudStack: { schema: z.boolean(), description: "Whether the cluster is recorded in the CloudStack Kubernetes plugin." },
   clusterId: { schema: z.string(), description: "The cluster's id (also the resource id); every CloudStack resource it created is tagged with it." },
   prefix: { schema: z.string(), description: "The prefix of the node names, `<name>-<first 6 characters of the id>`." },
   state: { schema: z.enum(["Creating", "Running", "Stopped", "Alert", "Error"]), description: "`Running`, `Stopped`, `Alert` (see `stateReason`) or `Error` (a failed operation, resumed by the next `pulumi up`)." },
@@ -54,7 +60,6 @@ export const CLUSTER_OUTPUTS: Record<string, OutputSpec> = {
   ipAddressId: { schema: z.string(), description: "The id of the public IP address." },
   networkCreated: { schema: z.boolean(), description: "Whether the cluster created its network (and deletes it with the cluster)." },
   directAccess: { schema: z.boolean(), description: "Whether nodes are reached directly on a Shared network rather than through port forwards." },
-  kubeconfig: { schema: z.string(), description: "The admin kubeconfig (secret); its server is `endpoint`." },
   isoId: { schema: z.string(), description: "The binaries ISO the nodes were installed from." },
   nodes: { schema: z.array(NodeInfo), description: "Every node: VM id, name, role, private IP, SSH port on the public IP, kubelet version." },
   virtualMachineIds: { schema: z.array(z.string()), description: "The ids of the cluster's VMs." },

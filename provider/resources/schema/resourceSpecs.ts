@@ -8,6 +8,7 @@ import { CniInputsSchema, CNI_DIFF_PLAN } from "../cniConfiguration";
 import { SupportedVersionInputsSchema, SUPPORTED_VERSION_DIFF_PLAN } from "../supportedVersionInputs";
 import { CONNECTION_DOCS } from "./connectionDocs";
 import { CLUSTER_INPUT_DOCS, CLUSTER_OUTPUTS } from "./clusterDocs";
+import { CLUSTER_NODE_SPEC } from "./clusterNodeDocs";
 
 export interface OutputSpec {
   schema: z.ZodType;
@@ -28,7 +29,7 @@ export interface ResourceSpec {
 }
 
 /** Inputs encrypted in state however the program passed them (the SDK wraps them in pulumi.secret). */
-export const CLUSTER_SECRET_INPUTS = ["secretKey", "privateRegistry"] as const;
+export const CLUSTER_SECRET_INPUTS = ["secretKey", "privateRegistry", "kubeconfig"] as const;
 export const CLUSTER_SECRET_OUTPUTS = ["kubeconfig", "sshPrivateKey", "secretKey", "privateRegistry"] as const;
 export const CONNECTION_SECRET_INPUTS = ["secretKey"] as const;
 
@@ -90,4 +91,4 @@ const kubernetesCluster: ResourceSpec = {
   replacing: CLUSTER_REPLACING_INPUTS,
 };
 
-export const RESOURCE_SPECS: readonly ResourceSpec[] = [supportedVersion, cniConfiguration, kubernetesCluster];
+export const RESOURCE_SPECS: readonly ResourceSpec[] = [supportedVersion, cniConfiguration, kubernetesCluster, CLUSTER_NODE_SPEC];

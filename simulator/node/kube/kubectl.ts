@@ -10,6 +10,7 @@ import { applyManifests, deleteManifests } from "./kubectlApply";
 import { cordon, deleteObjects, drain, setMetadata } from "./kubectlNodes";
 import { matchesSelector, parseSelector, printObjects } from "./kubectlPrint";
 import { findResourceType } from "./kubectlResources";
+import { taint } from "./kubectlTaint";
 import { formatVersion, parseKubeVersion } from "./versions";
 
 const GLOBAL: FlagSpecs = {
@@ -31,6 +32,7 @@ const COMMAND_FLAGS: Record<string, FlagSpecs> = {
   uncordon: {},
   label: { overwrite: { kind: "bool" } },
   annotate: { overwrite: { kind: "bool" } },
+  taint: { overwrite: { kind: "bool" } },
   version: { client: { kind: "bool" }, output: { kind: "string", short: "o" }, short: { kind: "bool" } },
   "cluster-info": {},
 };
@@ -156,6 +158,11 @@ async function run(ctx: KubeToolsContext, argv: string[], io: CommandIO, machine
         signal: io.signal,
       });
     } else cordon(session, io, name, command === "cordon");
+    return 0;
+  }
+  if (command === "taint") {
+    authorize(session, "patch", "nodes");
+    taint(session, io, args, flagBool(flags, "overwrite"));
     return 0;
   }
   if (command === "delete" && flagArray(flags, "filename").length > 0) {

@@ -73,6 +73,16 @@ call("startVirtualMachine", id=vm["id"])
 now = first(call("listVirtualMachines", id=vm["id"]), "virtualmachine")
 assert now["serviceofferingid"] == ids["large"] and now["state"] == "Running", now
 
+# The CKS plugin's records (issue 13): an ExternalManaged cluster with the VM as its control node.
+cks = call("createKubernetesCluster", name="cs-ext", zoneid=ids["zone"], clustertype="ExternalManaged")["kubernetescluster"]
+call("addVirtualMachinesToKubernetesCluster", id=cks["id"], virtualmachineids=[vm["id"]], iscontrolnode=True)
+listed = first(call("listKubernetesClusters", id=cks["id"]), "kubernetescluster")
+if listed is None or listed["controlnodes"] != 1 or listed["clustertype"] != "ExternalManaged" or [v["id"] for v in listed["virtualmachines"]] != [vm["id"]]:
+    print("FAIL listKubernetesClusters: %s" % listed, flush=True)
+    sys.exit(1)
+removed = call("removeVirtualMachinesFromKubernetesCluster", id=cks["id"], virtualmachineids=[vm["id"]])
+call("deleteKubernetesCluster", id=cks["id"])
+
 call("deleteLoadBalancerRule", id=lb["id"])
 call("destroyVirtualMachine", id=vm["id"], expunge=True)
 call("deleteIso", id=iso["id"])

@@ -1,5 +1,5 @@
 import requireFromString from "require-from-string";
-import { kubernetesClusterShim, kubernetesSupportedVersionShim, cniConfigurationShim } from "../../../sdk/shims";
+import { kubernetesClusterShim, kubernetesSupportedVersionShim, cniConfigurationShim, clusterNodeShim } from "../../../sdk/shims";
 const serializeClosure = require("@pulumi/pulumi/runtime/closure/serializeClosure");
 
 describe("serialized providers (DESIGN rule 1)", () => {
@@ -7,6 +7,7 @@ describe("serialized providers (DESIGN rule 1)", () => {
     ["kubernetesCluster", kubernetesClusterShim],
     ["kubernetesSupportedVersion", kubernetesSupportedVersionShim],
     ["cniConfiguration", cniConfigurationShim],
+    ["clusterNode", clusterNodeShim],
   ])("%s serializes to a tiny module that only requires the installed implementation", async (name, shim) => {
     const { text } = await serializeClosure.serializeFunction(() => shim, { allowSecrets: true });
     expect(text.length).toBeLessThan(6000);
