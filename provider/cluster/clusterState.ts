@@ -37,6 +37,8 @@ export const ClusterStateSchema = z.object({
   virtualMachineIds: z.array(z.string()).default([]),
   cpuNumber: z.number().optional(),
   memory: z.number().optional(),
+  /** Only while a create runs (abandoned.ts); never an output. */
+  createToken: z.string().optional(),
 });
 export type ClusterState = z.infer<typeof ClusterStateSchema>;
 

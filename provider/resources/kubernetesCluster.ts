@@ -20,6 +20,7 @@ import { sshConnector, type NodeConnector } from "../cluster/nodeShell";
 import { Progress, type ProgressSink } from "../cluster/progress";
 import { readClusterState } from "../cluster/readCluster";
 import { teardownCluster } from "../cluster/teardown";
+import { guardCreate } from "../cluster/abandoned";
 
 export interface ClusterProviderDeps {
   cloud?: (connection: ResolvedConnection) => CloudApi;
@@ -138,7 +139,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const connection = connectionFor(asProps(rawInputs));
       const clusterId = randomUUID();
       const state: ClusterState = { clusterId, prefix: nodePrefix(inputs.name, clusterId), state: "Creating", hostKeys: {}, nodes: [], virtualMachineIds: [] };
-      const outs = await runPipeline("create", inputs, connection, state, asProps(rawInputs));
+      const outs = await guardCreate({ api: cloud(connection), inputs, state, apiUrl: connection.apiUrl, progress: progressFor(inputs.name), timeoutMs: timeoutMs(inputs, "create"), concurrency: deps.concurrency }, () => runPipeline("create", inputs, connection, state, asProps(rawInputs)));
       return { id: clusterId, outs };
     },
 

@@ -11,6 +11,7 @@ import { mapLimit } from "../concurrency";
 import { pollUntil, withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
+import { createTokenTag } from "../abandoned";
 import { listAllOrGone } from "../listGone";
 
 const GONE_STATES = new Set(["Destroyed", "Expunging"]);
@@ -29,6 +30,7 @@ export async function findClusterVms(ctx: ClusterScope, prefix: string): Promise
 
 function nodeTags(ctx: ClusterContext, node: NodeRecord): Record<string, string> {
   return clusterTags(ctx.clusterId, ctx.inputs.name, node.role, {
+    ...createTokenTag(ctx.state),
     [TAG.index]: String(node.index),
     [TAG.versionId]: ctx.inputs.kubernetesVersionId,
     ...(ctx.inputs.cniConfigurationId ? { [TAG.cniId]: ctx.inputs.cniConfigurationId } : {}),
