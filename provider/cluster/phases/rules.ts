@@ -13,6 +13,17 @@ import { listAllOrGone } from "../listGone";
 
 export const API_LB_NAME = "api-lb";
 
+/**
+ * A rule whose create job failed or never finished (state "Add": created, never applied). CloudStack
+ * revokes a rule whose apply failed (CreateFirewallRuleCmd / CreatePortForwardingRuleCmd /
+ * CreateLoadBalancerRuleCmd.execute in apache/cloudstack api/src/main/java/org/apache/cloudstack/api/
+ * command/user/...), but a job cut short by a crash, or a cloud that keeps the row, leaves it in "Add":
+ * it forwards nothing, so adopting it would wait for an endpoint that never answers. Re-created instead.
+ */
+export function unapplied(rule: { state?: string }): boolean {
+  return rule.state !== undefined && rule.state !== "Active";
+}
+
 interface PortRange {
   start: number;
   end: number;
@@ -57,6 +68,11 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
     await act(`removing firewall rule ${rule.startport}-${rule.endport}`, undefined, () => api.request("deleteFirewallRule", { id: rule.id }));
   }
   firewall = firewall.filter((r) => !stale.includes(r));
+  for (const rule of firewall.filter((r) => unapplied(r) && (r.tags.length === 0 || ownedBy(ctx.clusterId, r.tags)))) {
+    ctx.progress.line(phase, `removing firewall TCP ${rule.startport}-${rule.endport} left unapplied (${rule.state ?? "?"}) by an earlier run`);
+    await act(`removing firewall rule ${rule.startport}-${rule.endport}`, undefined, () => api.request("deleteFirewallRule", { id: rule.id }));
+  }
+  firewall = firewall.filter((r) => !unapplied(r));
   for (const range of ranges) {
     let rule = firewall.find((r) => r.startport === range.start && r.endport === range.end);
     if (!rule) {
@@ -74,8 +90,8 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   // Independent rules on one IP: created concurrently under the cluster's bound (CKS does them one by one).
   await mapLimit(state.nodes, ctx.concurrency, async (node) => {
     let rule = forwards.find((r) => r.publicport === node.sshPort);
-    if (rule && rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) {
-      // A rule for a VM that was replaced on resume: point the port at the current VM.
+    if (rule && ((rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) || unapplied(rule))) {
+      // A rule for a VM that was replaced on resume (point the port at the current VM), or one whose job never applied it.
       const staleId = rule.id;
       await act(`removing stale port forward ${node.sshPort}`, node.name, () => api.request("deletePortForwardingRule", { id: staleId }));
       rule = undefined;
@@ -101,6 +117,12 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   // The API load balancer across the control nodes.
   const lbs = parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules");
   let lb = lbs.find((r) => r.name === API_LB_NAME);
+  if (lb && unapplied(lb)) {
+    ctx.progress.line(phase, `removing load balancer ${API_LB_NAME} left unapplied (${lb.state ?? "?"}) by an earlier run`);
+    const staleId = lb.id;
+    await act(`removing load balancer ${API_LB_NAME}`, undefined, () => api.request("deleteLoadBalancerRule", { id: staleId }));
+    lb = undefined;
+  }
   const controlIds = ctx.nodesOf("control").map((n) => n.virtualMachineId as string);
   if (!lb) {
     ctx.progress.line(phase, `load balancer ${API_LB_NAME} ${API_PORT} → ${API_PORT} across ${controlIds.length} control node(s)`);
