@@ -20,6 +20,8 @@ export const USAGE = `npm run chaos -- [options]
   --timeout D       the clusters' timeouts input (default 90s)
   --jsonl FILE      append one JSON line per run to FILE
   --write           write the table into docs/chaos.md
+  --from FILES      no runs: build the table from JSON-lines files of earlier runs (comma-separated),
+                    e.g. shards run side by side, each with its own simulator
   --verbose         print the provider's progress lines`;
 
 interface Options {
@@ -29,6 +31,7 @@ interface Options {
   attempts: number;
   timeout: string;
   jsonl?: string;
+  from?: string[];
   write: boolean;
   verbose: boolean;
   help: boolean;
@@ -55,6 +58,7 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (a === "--timeout") o.timeout = value();
     else if (a === "--jsonl") o.jsonl = value();
     else if (a === "--write") o.write = true;
+    else if (a === "--from") o.from = value().split(",");
     else if (a === "--verbose") o.verbose = true;
     else if (a === "--help" || a === "-h") o.help = true;
     else throw new Error(`unknown option ${a}\n${USAGE}`);
@@ -78,6 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (opts.from) return writeReport(opts, opts.from.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as RunReport)), undefined);
   const t0 = performance.now();
   const session = await startSession({ timeScale: opts.timeScale, seed: opts.seed, createTimeout: opts.timeout });
   const reports: RunReport[] = [];
@@ -97,11 +102,27 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     await session.sim.stop();
   }
+  return writeReport(opts, reports, (performance.now() - t0) / 1000);
+}
+
+function seedRanges(seeds: number[]): string {
+  const s = [...seeds].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < s.length; ) {
+    let j = i;
+    while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
+    parts.push(i === j ? `${s[i]}` : `${s[i]}..${s[j]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}
+
+function writeReport(opts: Options, reports: RunReport[], totalSeconds: number | undefined): number {
   const block = resultsMarkdown(reports, {
-    seeds: `${opts.seed}..${opts.seed + opts.runs - 1}`,
+    seeds: seedRanges(reports.map((r) => r.seed)),
     timeScale: opts.timeScale,
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
-    totalSeconds: (performance.now() - t0) / 1000,
+    totalSeconds: totalSeconds ?? reports.reduce((n, r) => n + r.seconds, 0),
     maxAttempts: opts.attempts,
   });
   process.stdout.write(`${block}\n`);

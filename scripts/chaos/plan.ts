@@ -28,6 +28,9 @@ export interface RunPlan {
 /** Phases a create announces, in order (provider/cluster/createPipeline.ts): kill points at their boundaries. */
 export const CREATE_PHASES = ["network", "keys", "public-ip", "plan", "vms", "iso", "rules", "cloud-init", "install", "kubeadm-init", "join", "cni", "dashboard", "ready", "kubeconfig", "detach-iso"] as const;
 
+/** Async jobs of a destroy. */
+const DELETE_JOBS = ["destroyVirtualMachine", "deleteFirewallRule", "deletePortForwardingRule", "deleteLoadBalancerRule", "disassociateIpAddress", "deleteNetwork"] as const;
+
 /** Async jobs whose failure the provider must survive (each fails once). */
 const JOB_COMMANDS = [
   "associateIpAddress",
@@ -50,6 +53,20 @@ const JOB_COMMANDS = [
 function nodeMatch(rng: Rng, shape: Shape): string {
   if (rng.chance(0.3)) return `control-${rng.int(1, shape.controlNodes)}`;
   return `worker-${rng.int(1, shape.size)}`;
+}
+
+/** Faults a destroy can meet: API errors, its own failed jobs, throttling (node faults cannot fire). */
+function drawDeleteFault(rng: Rng): DrawnFault {
+  const kind = rng.int(0, 3);
+  if (kind === 0) {
+    const code = rng.pick([530, 500, 503] as const);
+    const rate = rng.pick([0.02, 0.05] as const);
+    return { name: `api-${code}@${rate}`, spec: `cmd=*:rate=${rate}:code=${code}` };
+  }
+  if (kind === 1) return { name: "api-431:*", spec: "cmd=*:rate=0.1:code=431:count=1" };
+  if (kind === 2) return { name: "throttle=15", spec: "throttle=15" };
+  const command = rng.pick(DELETE_JOBS);
+  return { name: `job:${command}`, spec: `job=${command}:rate=1:code=530:count=1` };
 }
 
 function drawFault(rng: Rng, shape: Shape): DrawnFault {
@@ -99,7 +116,7 @@ export function drawPlan(seed: number, operations: readonly OperationName[] = Ob
   const faults: DrawnFault[] = [];
   const count = rng.int(0, 2);
   for (let i = 0; i < count; i++) {
-    const f = drawFault(rng, shape);
+    const f = operation === "delete" ? drawDeleteFault(rng) : drawFault(rng, shape);
     if (!faults.some((x) => x.name === f.name)) faults.push(f);
   }
   let kill: KillTrigger | undefined;

@@ -23,7 +23,7 @@ export function resultsMarkdown(runs: RunReport[], info: { seeds: string; timeSc
   const ops = [...new Set(runs.map((r) => r.operation))].sort();
   const lines = [
     "<!-- chaos:results:start -->",
-    `Measured ${info.date}: ${runs.length} runs, seeds ${info.seeds}, simulator time scale ${info.timeScale}, at most ${info.maxAttempts} attempts per operation and per destroy, ${(info.totalSeconds / 60).toFixed(1)} minutes in all.`,
+    `Measured ${info.date}: ${runs.length} runs, seeds ${info.seeds}, simulator time scale ${info.timeScale}, at most ${info.maxAttempts} attempts per operation and per destroy, ${(info.totalSeconds / 60).toFixed(1)} minutes of runs in all.`,
     "",
     "| operation | runs | faults drawn | provider kills | first-try successes | resumes needed | failures to resume | leaks | median run, s |",
     "|---|---|---|---|---|---|---|---|---|",
@@ -32,7 +32,7 @@ export function resultsMarkdown(runs: RunReport[], info: { seeds: string; timeSc
     "",
   ];
   const byFault = new Map<string, number>();
-  for (const r of runs) for (const f of r.faults) byFault.set(f.replace(/@.*$|:.*$/, ""), (byFault.get(f.replace(/@.*$|:.*$/, "")) ?? 0) + 1);
+  for (const r of runs) for (const f of r.faults) byFault.set(f.replace(/[@:=].*$/, ""), (byFault.get(f.replace(/[@:=].*$/, "")) ?? 0) + 1);
   lines.push(`Faults drawn, by kind: ${[...byFault.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")}.`, "");
   const bad = runs.filter((r) => r.unresumable || r.leaks.length > 0);
   if (bad.length > 0) {
