@@ -1,8 +1,7 @@
 // Crash safety of create (issue 14 §3). When the provider process dies inside create(), Pulumi records
-// nothing: no id, no outputs, only a pending operation that the next `pulumi up` clears before it calls
-// create() again with a new cluster id (reference/pulumi-dynamic-providers.md; pulumi/pulumi
-// pkg/resource/deploy: pending CREATE operations are dropped with a warning). Whatever the dead create
-// made would leak. So while a create runs, its network, public IP and VMs carry a create token: a hash
+// nothing: no id, no outputs, only a pending operation. The next `pulumi up` warns about it and goes on
+// (pulumi/pulumi#9293), `refresh` clears it (pulumi/pulumi#8435), and the resource is created again:
+// create() runs with a new cluster id. Whatever the dead create made would leak. So while a create runs, its network, public IP and VMs carry a create token: a hash
 // of the cluster's identity (endpoint, zone, owner, network, name), not a secret. The next create with
 // the same identity finds the token, tears the abandoned attempt down (its cluster id is in the same
 // resources' tags; everything else of it is found by tag or by the names derived from that id), and
