@@ -25,6 +25,8 @@ import { teardownCluster } from "./teardown";
 
 /** The tagged kinds that carry the token: one of them exists from the first tagged step on. */
 const TOKEN_TYPES: readonly TaggableType[] = ["Network", "PublicIpAddress", "UserVm"];
+/** How long removing the token may take after the create ended. */
+const DROP_TOKEN_MS = 30_000;
 
 /** Stable for the same cluster across attempts; differs between clusters that could coexist. */
 export function createToken(inputs: Pick<ClusterInputs, "name" | "zoneId" | "account" | "domainId" | "projectId" | "networkId">, apiUrl: string): string {
@@ -71,12 +73,14 @@ export interface CreateGuard {
 
 /** Removes the token from everything of this cluster (best effort: a leftover token only costs a sweep). */
 async function dropToken(g: CreateGuard, token: string): Promise<void> {
+  // Its own short deadline: the create's may be spent when the create failed on it.
+  const retry = { deadline: Deadline.in(DROP_TOKEN_MS, `cluster ${g.inputs.name} create token`), what: "removing the create token" };
   try {
-    const tags = parseList(TagSchema, await g.api.listAll("listTags", { ...scoped(g.inputs, {}), listall: true, key: TAG.createToken, value: token }, "tag"), "listTags");
+    const tags = parseList(TagSchema, await withRetry(() => g.api.listAll("listTags", { ...scoped(g.inputs, {}), listall: true, key: TAG.createToken, value: token }, "tag"), retry), "listTags");
     const mine = new Set(g.state.nodes.map((n) => n.virtualMachineId).concat([g.state.networkId, g.state.ipAddressId]).filter((x): x is string => typeof x === "string"));
     for (const type of TOKEN_TYPES) {
       const ids = tags.filter((t) => t.resourcetype === type && t.resourceid && mine.has(t.resourceid)).map((t) => t.resourceid as string);
-      if (ids.length > 0) await g.api.request("deleteTags", { resourcetype: type, resourceids: ids, tags: { [TAG.createToken]: token } });
+      if (ids.length > 0) await withRetry(() => g.api.request("deleteTags", { resourcetype: type, resourceids: ids, tags: { [TAG.createToken]: token } }), retry);
     }
   } catch {
     // Not fatal: the next create with this identity would find our cluster id, which the engine now holds.
