@@ -3,10 +3,12 @@
 // delay. A killed call leaves only what the engine had recorded before it, exactly as a crashed
 // `pulumi up` does.
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline";
 import { ChildLineSchema, type ChildRequest, type ChildResult } from "./protocol";
 
+// The repository root (or .chaos-build/ when compiled): the provider's working directory.
 const ROOT = path.resolve(__dirname, "..", "..");
 
 export type KillTrigger = { kind: "phase"; phase: string } | { kind: "after"; ms: number };
@@ -28,7 +30,10 @@ export function phaseOf(line: string): string | undefined {
 
 export function callProvider(req: ChildRequest, opts: { kill?: KillTrigger; timeoutMs: number; onLine?: (line: string) => void }): Promise<CallOutcome> {
   const started = Date.now();
-  const child = spawn(process.execPath, ["-r", require.resolve("ts-node/register/transpile-only"), path.join(__dirname, "child.ts"), JSON.stringify(req)], {
+  // Compiled (npm run chaos -- --compiled): child.js beside this file; from the sources: ts-node.
+  const compiled = path.join(__dirname, "child.js");
+  const entry = fs.existsSync(compiled) ? [compiled] : ["-r", require.resolve("ts-node/register/transpile-only"), path.join(__dirname, "child.ts")];
+  const child = spawn(process.execPath, [...entry, JSON.stringify(req)], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },

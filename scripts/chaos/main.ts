@@ -10,7 +10,8 @@ import { resultsMarkdown } from "./report";
 import { runOne, type RunReport } from "./runOne";
 import { startSession } from "./session";
 
-const ROOT = path.resolve(__dirname, "..", "..");
+// docs/ of the repository, also when running compiled from .chaos-build/scripts/chaos.
+const ROOT = path.basename(path.resolve(__dirname, "..", "..")) === ".chaos-build" ? path.resolve(__dirname, "..", "..", "..") : path.resolve(__dirname, "..", "..");
 
 export const USAGE = `npm run chaos -- [options]
   --runs N          runs to make (default 20)
@@ -22,7 +23,8 @@ export const USAGE = `npm run chaos -- [options]
   --write           write the table into docs/chaos.md
   --from FILES      no runs: build the table from JSON-lines files of earlier runs (comma-separated),
                     e.g. shards run side by side, each with its own simulator
-  --verbose         print the provider's progress lines`;
+  --verbose         print the provider's progress lines
+  --compiled        compile the sources into .chaos-build/ first and run that (faster on a busy machine)`;
 
 interface Options {
   runs: number;
