@@ -1,7 +1,7 @@
 // One provider call in its own Node process, as Pulumi's dynamic-provider host runs it: the chaos
-// driver may SIGKILL this process at any moment, which is the point. Reads the request (JSON) from
-// argv[2], prints progress and the result as JSON lines (protocol.ts) on stdout.
-// Usage: node -r ts-node/register/transpile-only scripts/chaos/child.ts '<request json>'
+// driver may SIGKILL this process at any moment, which is the point. Reads the request (JSON, it holds
+// API keys) from stdin, prints progress and the result as JSON lines (protocol.ts) on stdout.
+// Usage: node -r ts-node/register/transpile-only scripts/chaos/child.ts < request.json
 import { makeClusterProvider } from "../../provider/resources/kubernetesCluster";
 import { scaledCloudFactory } from "../bench/scaledCloud";
 import { ChildRequestSchema, type ChildLine, type ChildResult } from "./protocol";
@@ -17,8 +17,14 @@ function failures(checked: unknown): string | undefined {
   return f && f.length > 0 ? f.map((x) => `${x.property ?? "inputs"}: ${x.reason}`).join("; ") : undefined;
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function run(): Promise<ChildResult> {
-  const req = ChildRequestSchema.parse(JSON.parse(process.argv[2] ?? "{}"));
+  const req = ChildRequestSchema.parse(JSON.parse(await readStdin()));
   const provider = makeClusterProvider({ progressSink: (line) => emit({ type: "progress", line }), cloud: scaledCloudFactory(req.timeScale) });
   const checkedInputs = async (): Promise<Props> => {
     const checked = await provider.check!(req.olds ?? {}, req.news ?? {});

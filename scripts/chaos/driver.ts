@@ -33,9 +33,10 @@ export function callProvider(req: ChildRequest, opts: { kill?: KillTrigger; time
   // Compiled (npm run chaos -- --compiled): child.js beside this file; from the sources: ts-node.
   const compiled = path.join(__dirname, "child.js");
   const entry = fs.existsSync(compiled) ? [compiled] : ["-r", require.resolve("ts-node/register/transpile-only"), path.join(__dirname, "child.ts")];
-  const child = spawn(process.execPath, [...entry, JSON.stringify(req)], {
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
+    // The request carries API keys: on stdin, not on the command line where `ps` shows it.
+    stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, "tsconfig.json") },
   });
   let result: ChildResult | undefined;
@@ -49,6 +50,8 @@ export function callProvider(req: ChildRequest, opts: { kill?: KillTrigger; time
   };
   const timers: NodeJS.Timeout[] = [setTimeout(kill, opts.timeoutMs)];
   if (opts.kill?.kind === "after") timers.push(setTimeout(kill, opts.kill.ms));
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(JSON.stringify(req));
   child.stderr.on("data", (d: Buffer) => {
     if (stderr.length < 20_000) stderr += d.toString();
   });
