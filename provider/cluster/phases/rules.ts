@@ -142,8 +142,15 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   }
   if (!ownedBy(ctx.clusterId, lb.tags)) await tag("LoadBalancer", lb.id, "load-balancer");
   const lbId = lb.id;
+  // Only the control VMs not yet members: CloudStack refuses the whole call when one VM of the list is
+  // already assigned (LoadBalancingRulesManagerImpl.assignToLoadBalancer in apache/cloudstack), so a
+  // replaced control VM was never added after its predecessor, and the endpoint lost that node.
+  const members = await withRetry(() => listAllOrGone(api, "listLoadBalancerRuleInstances", { id: lbId }, "loadbalancerruleinstance"), retry);
+  const memberIds = new Set(members.map((m) => (m as { id?: unknown }).id).filter((id): id is string => typeof id === "string"));
+  const missing = controlIds.filter((id) => !memberIds.has(id));
+  if (missing.length === 0) return;
   await act(`assigning control nodes to ${API_LB_NAME}`, undefined, () =>
-    api.request("assignToLoadBalancerRule", { id: lbId, virtualmachineids: controlIds }).catch((err: unknown) => {
+    api.request("assignToLoadBalancerRule", { id: lbId, virtualmachineids: missing }).catch((err: unknown) => {
       // Re-runs assign again; CloudStack refuses VMs that are already members.
       if (/already/i.test(describeCloudError(err))) return undefined;
       throw err;

@@ -190,6 +190,12 @@ describe("rules and ISO phases", () => {
     for (const id of ruleIds) expect(cloud.tags.some((t) => t.resourceid === id && t.key === TAG.clusterId)).toBe(true);
     await rulesPhase(ctx);
     expect(cloud.count("createFirewallRule") + cloud.count("createPortForwardingRule") + cloud.count("createLoadBalancerRule")).toBe(3 + 5 + 1);
+    // A re-run assigns only what is missing: a replaced control VM, not the members already there.
+    expect(cloud.count("assignToLoadBalancerRule")).toBe(1);
+    const replaced = ctx.nodesOf("control")[1];
+    replaced.virtualMachineId = "vm-replacement";
+    await rulesPhase(ctx);
+    expect(cloud.lbs[0].members).toContain("vm-replacement");
   });
 
   it("attaches the ISO only where missing and detaches it from every node, etcd included", async () => {
