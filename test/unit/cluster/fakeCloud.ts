@@ -191,7 +191,7 @@ export class FakeCloud implements CloudApi {
         return { success: true };
       }
       case "listLoadBalancerRuleInstances":
-        return (this.lbs.find((r) => r.id === params.id)?.members ?? []).map((id) => ({ id }));
+        return (this.lbs.find((r) => r.id === params.id)?.members ?? []).map((id: string) => ({ id }));
       case "deleteLoadBalancerRule":
         return this.remove(this.lbs, params.id, command);
       case "createTags":
