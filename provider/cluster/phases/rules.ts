@@ -41,6 +41,27 @@ export function firewallRanges(controlNodes: number, size: number, etcdNodes: nu
   return ranges;
 }
 
+/**
+ * Makes sure node SSH through the public IP is open before a phase that runs ahead of the rules phase
+ * (scale-down drains through control-1). A node-count change replaces the SSH firewall range, and a run
+ * killed between removing the old range and creating the new one left no SSH access at all: every
+ * resume then failed in scale-down, before the rules phase could repair it (chaos seed 143). Creates the
+ * range the new size needs; the rules phase then finds it in place.
+ */
+export async function ensureNodeSshFirewall(ctx: ClusterContext): Promise<void> {
+  const { api, inputs, state } = ctx;
+  if (state.directAccess || !state.ipAddressId) return;
+  const ipId = state.ipAddressId;
+  const retry = { deadline: ctx.deadline, what: "opening node SSH" };
+  const firewall = parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
+  const first = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes)[0];
+  if (firewall.some((r) => !unapplied(r) && r.startport !== undefined && r.endport !== undefined && r.startport <= first.start && first.start <= r.endport)) return;
+  ctx.progress.line("rules", `firewall TCP ${first.start}-${first.end} (${first.purpose}) was missing`);
+  const created = await api.request("createFirewallRule", { ipaddressid: ipId, protocol: "tcp", startport: first.start, endport: first.end, cidrlist: ["0.0.0.0/0"] });
+  const rule = parseEntity(FirewallRuleSchema, created, "firewallrule", "createFirewallRule");
+  await withRetry(() => createTags(api, "FirewallRule", [rule.id], clusterTags(ctx.clusterId, inputs.name, "firewall")), retry);
+}
+
 export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   const phase = "rules";
   const { api, inputs, state } = ctx;
