@@ -62,3 +62,9 @@ export function describeCloudError(err: unknown): string {
   const head = command ? `${command}${code !== undefined ? ` (${code})` : ""}: ` : code !== undefined ? `(${code}) ` : "";
   return `${head}${text}`;
 }
+
+/** Non-admins may not expunge unless allow.user.expunge.recover.vm is true: destroy without it then. */
+export function isExpungeRefused(err: unknown): boolean {
+  const { code, text } = cloudErrorInfo(err);
+  return /expunge/i.test(text) || code === 531 || (code === 431 && /permission|not allowed/i.test(text));
+}

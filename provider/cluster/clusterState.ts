@@ -45,6 +45,8 @@ export const ClusterStateSchema = z.object({
   interruptedOperation: z.string().optional(),
   /** An upgrade under way: set before the first node changes, cleared when every node runs `version`. */
   upgradeInProgress: z.object({ version: z.string(), versionId: z.string(), fromVersion: z.string() }).optional(),
+  /** Only while a create runs (abandoned.ts); never an output. */
+  createToken: z.string().optional(),
 });
 export type ClusterState = z.infer<typeof ClusterStateSchema>;
 

@@ -24,6 +24,8 @@ export const TAG = {
   manualUpgrade: `${TAG_PREFIX}manual-upgrade`,
   sshPort: `${TAG_PREFIX}ssh-port`,
   nodeName: `${TAG_PREFIX}node-name`,
+  // While a create runs: the hash of the cluster's identity, so a create that died is found again (abandoned.ts).
+  createToken: `${TAG_PREFIX}create-token`,
 } as const;
 
 export const MANAGED_BY = "pulumi-cloudstack-kubernetes";

@@ -2,7 +2,7 @@
 // an interrupted run failed to tag) and nothing else. Rules before the IP, VMs before the network;
 // VMs in parallel. Idempotent: "not found" counts as done.
 import type { CloudApi } from "./cloudApi";
-import { cloudErrorInfo, describeCloudError, isNotFoundError } from "./cloudErrors";
+import { describeCloudError, isExpungeRefused, isNotFoundError } from "./cloudErrors";
 import { mapLimit } from "./concurrency";
 import type { Deadline } from "./deadline";
 import { FirewallRuleSchema, LoadBalancerRuleSchema, parseList, PortForwardingRuleSchema, PublicIpSchema } from "./entities";
@@ -38,11 +38,6 @@ async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   }
 }
 
-/** Non-admins may not expunge unless allow.user.expunge.recover.vm is true: destroy without it then. */
-function isExpungeRefused(err: unknown): boolean {
-  const { code, text } = cloudErrorInfo(err);
-  return /expunge/i.test(text) || code === 531 || (code === 431 && /permission|not allowed/i.test(text));
-}
 
 export async function teardownCluster(api: CloudApi, target: TeardownTarget, deadline: Deadline, progress: Progress, concurrency = 6): Promise<void> {
   const ctx = { api, inputs: { name: target.name, zoneId: target.zoneId, account: target.account, domainId: target.domainId, projectId: target.projectId }, clusterId: target.clusterId };
@@ -82,8 +77,23 @@ export async function teardownCluster(api: CloudApi, target: TeardownTarget, dea
 
   let expungeRefused = false;
   const vms = async (): Promise<void> => {
-    const found = await findClusterVms(ctx, target.prefix);
+    const found = await findClusterVms(ctx, target.prefix, true);
     await mapLimit(found, concurrency, async (vm) => {
+      if (vm.state === "Destroyed") {
+        // Destroyed earlier without expunge (an interrupted replacement, or an account that may not
+        // expunge): it still holds the network, so expunge it where the account may.
+        progress.line("delete", "expunging destroyed VM", vm.name);
+        await step(`expunging VM ${vm.name}`, async () => {
+          try {
+            await api.request("expungeVirtualMachine", { id: vm.id });
+          } catch (err) {
+            if (isNotFoundError(err)) return;
+            if (!isExpungeRefused(err)) throw err;
+            expungeRefused = true;
+          }
+        });
+        return;
+      }
       progress.line("delete", "destroying VM", vm.name);
       await step(`destroying VM ${vm.name}`, async () => {
         try {

@@ -25,6 +25,7 @@ import { refuseWhileStopped } from "../cluster/day2/refuse";
 import { sshNodeHealth } from "../cluster/day2/health";
 import { teardownCluster } from "../cluster/teardown";
 import { withClusterTypes } from "./externalManaged";
+import { guardCreate } from "../cluster/abandoned";
 
 export interface ClusterProviderDeps {
   cloud?: (connection: ResolvedConnection) => CloudApi;
@@ -164,7 +165,7 @@ export function makeClusterProvider(deps: ClusterProviderDeps = {}): pulumi.dyna
       const connection = connectionFor(asProps(rawInputs));
       const clusterId = randomUUID();
       const state: ClusterState = { clusterId, prefix: nodePrefix(inputs.name, clusterId), state: "Creating", hostKeys: {}, nodes: [], virtualMachineIds: [] };
-      let outs = await runOperation("create", inputs, connection, state, asProps(rawInputs));
+      let outs = await guardCreate({ api: cloud(connection), inputs, state, apiUrl: connection.apiUrl, progress: progressFor(inputs.name), timeoutMs: timeoutMs(inputs, "create"), concurrency: deps.concurrency }, () => runOperation("create", inputs, connection, state, asProps(rawInputs)));
       // A cluster declared stopped is built (and proven to work), then stopped (day2/plan.ts).
       if (inputs.stopped) outs = await runOperation("stop", inputs, connection, state, asProps(rawInputs));
       return { id: clusterId, outs };

@@ -44,10 +44,24 @@ export async function dashboardPhase(ctx: ClusterContext): Promise<void> {
   });
 }
 
-/** Every control and worker node registered and Ready (etcd members are not Kubernetes nodes). */
+/** Share of the remaining time a node may stay NotReady before its kubelet is restarted. */
+const KUBELET_NUDGE_SHARE = 0.3;
+/** Upper bound of that wait (a node normally turns Ready within a minute of its CNI). */
+const KUBELET_NUDGE_MAX_MS = 3 * 60_000;
+
+/**
+ * Every control and worker node registered and Ready (etcd members are not Kubernetes nodes). A node
+ * still NotReady after a share of the deadline gets its kubelet restarted, once per operation: the
+ * kubelet then re-reads the CNI configuration and re-creates its pod sandboxes, the usual remedy for a
+ * node stuck at "container runtime network not ready" (kubernetes/kubernetes pkg/kubelet/kubelet.go,
+ * runtimeState network error until the CNI plugin reports ready). Without it, a node that missed its
+ * CNI start stayed NotReady through every resume (issue 14 chaos runs, fault node-never-ready).
+ */
 export async function nodesReadyPhase(ctx: ClusterContext): Promise<void> {
   const control1 = ctx.nodesOf("control")[0];
   const expected = ctx.state.nodes.filter((n) => n.role !== "etcd");
+  const nudgeAt = Date.now() + Math.min(KUBELET_NUDGE_MAX_MS, ctx.deadline.remaining() * KUBELET_NUDGE_SHARE);
+  const nudged = new Set<string>();
   let last = "";
   await onNode("ready", control1, () =>
     pollUntil(
@@ -69,6 +83,13 @@ export async function nodesReadyPhase(ctx: ClusterContext): Promise<void> {
         }
         last = notReady.length > 0 ? `not Ready: ${notReady.map((n) => n.name).join(", ")}` : "";
         if (notReady.length > 0) ctx.progress.line("ready", `waiting for ${notReady.length} node(s) to be Ready`);
+        if (Date.now() >= nudgeAt) {
+          for (const node of notReady.filter((n) => !nudged.has(n.name) && nodes.has(n.name))) {
+            nudged.add(node.name);
+            ctx.progress.line("ready", "node still NotReady: restarting its kubelet", node.name);
+            await ctx.run(node, cmd.restartUnit("kubelet"), { allowFailure: true });
+          }
+        }
         return notReady.length === 0 ? true : undefined;
       },
       { deadline: ctx.deadline, what: "waiting for every node to be Ready", intervalMs: 500, describe: () => last },

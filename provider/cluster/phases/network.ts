@@ -7,6 +7,7 @@ import { clusterNetworkName } from "../names";
 import { withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
+import { createTokenTag } from "../abandoned";
 
 export const KUBERNETES_NETWORK_OFFERING = "DefaultNetworkOfferingforKubernetesService";
 
@@ -54,6 +55,6 @@ export async function networkPhase(ctx: ClusterContext): Promise<void> {
   ctx.state.networkCreated = true;
   if (!ownedBy(ctx.clusterId, network.tags)) {
     const id = network.id;
-    await withRetry(() => createTags(api, "Network", [id], clusterTags(ctx.clusterId, inputs.name, "network")), retry);
+    await withRetry(() => createTags(api, "Network", [id], clusterTags(ctx.clusterId, inputs.name, "network", createTokenTag(ctx.state))), retry);
   }
 }

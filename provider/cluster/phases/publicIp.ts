@@ -5,6 +5,7 @@ import type { ClusterContext, ClusterScope } from "../context";
 import { withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
+import { createTokenTag } from "../abandoned";
 import { listAllOrGone } from "../listGone";
 
 export async function findClusterIp(ctx: ClusterScope): Promise<PublicIp | undefined> {
@@ -39,6 +40,6 @@ export async function publicIpPhase(ctx: ClusterContext): Promise<void> {
   state.endpoint = `https://${ip.ipaddress}:6443/`;
   if (!ownedBy(ctx.clusterId, ip.tags)) {
     const id = ip.id;
-    await withRetry(() => createTags(api, "PublicIpAddress", [id], clusterTags(ctx.clusterId, inputs.name, "public-ip")), retry);
+    await withRetry(() => createTags(api, "PublicIpAddress", [id], clusterTags(ctx.clusterId, inputs.name, "public-ip", createTokenTag(ctx.state))), retry);
   }
 }

@@ -13,6 +13,17 @@ import { listAllOrGone } from "../listGone";
 
 export const API_LB_NAME = "api-lb";
 
+/**
+ * A rule whose create job failed or never finished (state "Add": created, never applied). CloudStack
+ * revokes a rule whose apply failed (CreateFirewallRuleCmd / CreatePortForwardingRuleCmd /
+ * CreateLoadBalancerRuleCmd.execute in apache/cloudstack api/src/main/java/org/apache/cloudstack/api/
+ * command/user/...), but a job cut short by a crash, or a cloud that keeps the row, leaves it in "Add":
+ * it forwards nothing, so adopting it would wait for an endpoint that never answers. Re-created instead.
+ */
+export function unapplied(rule: { state?: string }): boolean {
+  return rule.state !== undefined && rule.state !== "Active";
+}
+
 interface PortRange {
   start: number;
   end: number;
@@ -28,6 +39,27 @@ export function firewallRanges(controlNodes: number, size: number, etcdNodes: nu
   ];
   if (etcdNodes > 0) ranges.push({ start: 50000, end: 50000 + etcdNodes - 1, purpose: "etcd node SSH" });
   return ranges;
+}
+
+/**
+ * Makes sure node SSH through the public IP is open before a phase that runs ahead of the rules phase
+ * (scale-down drains through control-1). A node-count change replaces the SSH firewall range, and a run
+ * killed between removing the old range and creating the new one left no SSH access at all: every
+ * resume then failed in scale-down, before the rules phase could repair it (chaos seed 143). Creates the
+ * range the new size needs; the rules phase then finds it in place.
+ */
+export async function ensureNodeSshFirewall(ctx: ClusterContext): Promise<void> {
+  const { api, inputs, state } = ctx;
+  if (state.directAccess || !state.ipAddressId) return;
+  const ipId = state.ipAddressId;
+  const retry = { deadline: ctx.deadline, what: "opening node SSH" };
+  const firewall = parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
+  const first = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes)[0];
+  if (firewall.some((r) => !unapplied(r) && r.startport !== undefined && r.endport !== undefined && r.startport <= first.start && first.start <= r.endport)) return;
+  ctx.progress.line("rules", `firewall TCP ${first.start}-${first.end} (${first.purpose}) was missing`);
+  const created = await api.request("createFirewallRule", { ipaddressid: ipId, protocol: "tcp", startport: first.start, endport: first.end, cidrlist: ["0.0.0.0/0"] });
+  const rule = parseEntity(FirewallRuleSchema, created, "firewallrule", "createFirewallRule");
+  await withRetry(() => createTags(api, "FirewallRule", [rule.id], clusterTags(ctx.clusterId, inputs.name, "firewall")), retry);
 }
 
 export async function rulesPhase(ctx: ClusterContext): Promise<void> {
@@ -65,6 +97,11 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   }
   firewall = firewall.filter((r) => !stale.includes(r));
   const untaggedFirewall: string[] = [];
+  for (const rule of firewall.filter((r) => unapplied(r) && (r.tags.length === 0 || ownedBy(ctx.clusterId, r.tags)))) {
+    ctx.progress.line(phase, `removing firewall TCP ${rule.startport}-${rule.endport} left unapplied (${rule.state ?? "?"}) by an earlier run`);
+    await act(`removing firewall rule ${rule.startport}-${rule.endport}`, undefined, () => api.request("deleteFirewallRule", { id: rule.id }));
+  }
+  firewall = firewall.filter((r) => !unapplied(r));
   for (const range of ranges) {
     let rule = firewall.find((r) => r.startport === range.start && r.endport === range.end);
     if (!rule) {
@@ -84,8 +121,8 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   const untaggedForwards: string[] = [];
   const forwarded = mapLimit(state.nodes, ctx.concurrency, async (node) => {
     let rule = forwards.find((r) => r.publicport === node.sshPort);
-    if (rule && rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) {
-      // A rule for a VM that was replaced on resume: point the port at the current VM.
+    if (rule && ((rule.virtualmachineid && rule.virtualmachineid !== node.virtualMachineId) || unapplied(rule))) {
+      // A rule for a VM that was replaced on resume (point the port at the current VM), or one whose job never applied it.
       const staleId = rule.id;
       await act(`removing stale port forward ${node.sshPort}`, node.name, () => api.request("deletePortForwardingRule", { id: staleId }));
       rule = undefined;
@@ -118,6 +155,12 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   // The API load balancer across the control nodes.
   const lbs = await listRules(async () => parseList(LoadBalancerRuleSchema, await withRetry(() => listAllOrGone(api, "listLoadBalancerRules", { publicipid: ipId, listall: true }, "loadbalancerrule"), retry), "listLoadBalancerRules"));
   let lb = lbs.find((r) => r.name === API_LB_NAME);
+  if (lb && unapplied(lb)) {
+    ctx.progress.line(phase, `removing load balancer ${API_LB_NAME} left unapplied (${lb.state ?? "?"}) by an earlier run`);
+    const staleId = lb.id;
+    await act(`removing load balancer ${API_LB_NAME}`, undefined, () => api.request("deleteLoadBalancerRule", { id: staleId }));
+    lb = undefined;
+  }
   const controlIds = ctx.nodesOf("control").map((n) => n.virtualMachineId as string);
   if (!lb) {
     ctx.progress.line(phase, `load balancer ${API_LB_NAME} ${API_PORT} → ${API_PORT} across ${controlIds.length} control node(s)`);
@@ -137,8 +180,15 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
   }
   if (!ownedBy(ctx.clusterId, lb.tags)) await tag("LoadBalancer", [lb.id], "load-balancer");
   const lbId = lb.id;
+  // Only the control VMs not yet members: CloudStack refuses the whole call when one VM of the list is
+  // already assigned (LoadBalancingRulesManagerImpl.assignToLoadBalancer in apache/cloudstack), so a
+  // replaced control VM was never added after its predecessor, and the endpoint lost that node.
+  const members = await withRetry(() => listAllOrGone(api, "listLoadBalancerRuleInstances", { id: lbId }, "loadbalancerruleinstance"), retry);
+  const memberIds = new Set(members.map((m) => (m as { id?: unknown }).id).filter((id): id is string => typeof id === "string"));
+  const missing = controlIds.filter((id) => !memberIds.has(id));
+  if (missing.length === 0) return;
   await act(`assigning control nodes to ${API_LB_NAME}`, undefined, () =>
-    api.request("assignToLoadBalancerRule", { id: lbId, virtualmachineids: controlIds }).catch((err: unknown) => {
+    api.request("assignToLoadBalancerRule", { id: lbId, virtualmachineids: missing }).catch((err: unknown) => {
       // Re-runs assign again; CloudStack refuses VMs that are already members.
       if (/already/i.test(describeCloudError(err))) return undefined;
       throw err;

@@ -9,12 +9,15 @@ import { cloudErrorInfo, isNotFoundError } from "../cloudErrors";
 import { withRetry } from "../retry";
 import { onNode } from "./bootstrap";
 import { listAllOrGone } from "../listGone";
+import { ensureNodeSshFirewall } from "./rules";
 
 export async function scaleDownPhase(ctx: ClusterContext, removed: readonly NodeRecord[]): Promise<void> {
   const victims = removed.filter((n) => n.role === "worker").sort((a, b) => b.index - a.index);
   if (victims.length === 0) return;
   const control1 = ctx.nodesOf("control")[0];
   const retry = { deadline: ctx.deadline, what: "removing workers" };
+  // Drains run through control-1's SSH port: an interrupted rules phase may have closed it.
+  await ensureNodeSshFirewall(ctx);
   for (const victim of victims) {
     await onNode("scale-down", victim, async () => {
       ctx.progress.line("scale-down", "draining and removing the worker", victim.name);

@@ -6,17 +6,21 @@ import { renderNodeUserData } from "../../kubernetes/userdata";
 import { parseEntity, parseList, VmSchema, type Vm } from "../entities";
 import { PhaseError, type ClusterContext, type ClusterScope } from "../context";
 import type { NodeRecord } from "../clusterState";
-import { describeCloudError, isNotFoundError } from "../cloudErrors";
+import { describeCloudError, isExpungeRefused, isNotFoundError } from "../cloudErrors";
 import { mapLimit } from "../concurrency";
 import { pollUntil, withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
+import { createTokenTag } from "../abandoned";
 import { listAllOrGone } from "../listGone";
 
 const GONE_STATES = new Set(["Destroyed", "Expunging"]);
 
-/** Every VM of the cluster: tagged ones, plus untagged ones carrying one of our exact node names. */
-export async function findClusterVms(ctx: ClusterScope, prefix: string): Promise<Vm[]> {
+/**
+ * Every VM of the cluster: tagged ones, plus untagged ones carrying one of our exact node names.
+ * `withDestroyed` keeps VMs that are Destroyed but not expunged: they still hold the network.
+ */
+export async function findClusterVms(ctx: ClusterScope, prefix: string, withDestroyed = false): Promise<Vm[]> {
   const { api, inputs, clusterId } = ctx;
   const tagged = parseList(VmSchema, await api.listAll("listVirtualMachines", { ...scoped(inputs, {}), listall: true, tags: { [TAG.clusterId]: clusterId } }, "virtualmachine"), "listVirtualMachines");
   const named = parseList(VmSchema, await api.listAll("listVirtualMachines", { ...scoped(inputs, {}), listall: true, name: prefix }, "virtualmachine"), "listVirtualMachines");
@@ -24,7 +28,7 @@ export async function findClusterVms(ctx: ClusterScope, prefix: string): Promise
   const byId = new Map<string, Vm>();
   for (const vm of tagged) if (ownedBy(clusterId, vm.tags)) byId.set(vm.id, vm);
   for (const vm of named) if (nodeName.test(vm.name) && (vm.tags.length === 0 || ownedBy(clusterId, vm.tags))) byId.set(vm.id, vm);
-  return [...byId.values()].filter((vm) => !GONE_STATES.has(vm.state));
+  return [...byId.values()].filter((vm) => !GONE_STATES.has(vm.state) || (withDestroyed && vm.state === "Destroyed"));
 }
 
 /**
@@ -35,6 +39,7 @@ export async function findClusterVms(ctx: ClusterScope, prefix: string): Promise
  */
 export function nodeTags(ctx: ClusterContext, role: NodeRecord["role"]): Record<string, string> {
   return clusterTags(ctx.clusterId, ctx.inputs.name, role, {
+    ...createTokenTag(ctx.state),
     [TAG.versionId]: ctx.inputs.kubernetesVersionId,
     ...(ctx.inputs.cniConfigurationId ? { [TAG.cniId]: ctx.inputs.cniConfigurationId } : {}),
   });
@@ -56,11 +61,16 @@ function recordVm(node: NodeRecord, vm: Vm, networkId: string | undefined): void
   if (nic?.ipaddress) node.privateIp = nic.ipaddress;
 }
 
-/** Destroys a VM of ours, expunged where the account may expunge (else destroyed; delete expunges later). */
+/**
+ * Destroys a VM of ours, expunged where the account may expunge (else destroyed; delete expunges later).
+ * Any other failure (a failed destroy job) is the operation's failure: falling back to a destroy without
+ * expunge then left a Destroyed VM that held the network until an administrator expunged it.
+ */
 export async function destroyNodeVm(ctx: ClusterContext, id: string): Promise<void> {
   await ctx.api.request("destroyVirtualMachine", { id, expunge: true }).catch(async (err: unknown) => {
     if (isNotFoundError(err)) return;
-    await ctx.api.request("destroyVirtualMachine", { id }).catch(() => undefined);
+    if (!isExpungeRefused(err)) throw err;
+    await ctx.api.request("destroyVirtualMachine", { id });
   });
 }
 

@@ -184,9 +184,14 @@ export class FakeCloud implements CloudApi {
       }
       case "assignToLoadBalancerRule": {
         const lb = this.lbs.find((r) => r.id === params.id);
+        // CloudStack refuses the whole call when one VM is already a member (LoadBalancingRulesManagerImpl.assignToLoadBalancer).
+        const already = (params.virtualmachineids as string[]).find((id) => lb!.members.includes(id));
+        if (already) throw new FakeCloudError(command, 431, `VM ${already} is already assigned to load balancer rule ${lb!.id}`);
         lb!.members.push(...params.virtualmachineids);
         return { success: true };
       }
+      case "listLoadBalancerRuleInstances":
+        return (this.lbs.find((r) => r.id === params.id)?.members ?? []).map((id: string) => ({ id }));
       case "deleteLoadBalancerRule":
         return this.remove(this.lbs, params.id, command);
       case "createTags":

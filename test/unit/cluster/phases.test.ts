@@ -201,6 +201,12 @@ describe("rules and ISO phases", () => {
     // A second run in the same operation (a boot replacement does this) probes again and adds nothing.
     expect(ruleLists()).toBe(3);
     expect(cloud.count("createFirewallRule") + cloud.count("createPortForwardingRule") + cloud.count("createLoadBalancerRule")).toBe(3 + 5 + 1);
+    // A re-run assigns only what is missing: a replaced control VM, not the members already there.
+    expect(cloud.count("assignToLoadBalancerRule")).toBe(1);
+    const replaced = ctx.nodesOf("control")[1];
+    replaced.virtualMachineId = "vm-replacement";
+    await rulesPhase(ctx);
+    expect(cloud.lbs[0].members).toContain("vm-replacement");
   });
 
   it("attaches the ISO only where missing and detaches it from every node, etcd included", async () => {
