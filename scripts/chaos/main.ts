@@ -6,6 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { drawPlan } from "./plan";
+import { OPERATIONS, type OperationName } from "./operations";
 import { resultsMarkdown } from "./report";
 import { runOne, type RunReport } from "./runOne";
 import { startSession } from "./session";
@@ -19,6 +20,8 @@ export const USAGE = `npm run chaos -- [options]
   --time-scale X    simulator time scale (default 0.002)
   --attempts N      attempts per operation and per destroy before a run counts as unresumable (default 6)
   --timeout D       the clusters' timeouts input (default 90s)
+  --operations LIST draw the operation from these (comma-separated; default all: create, scale,
+                    delete, upgrade, offering)
   --jsonl FILE      append one JSON line per run to FILE
   --write           write the table into docs/chaos.md
   --from FILES      no runs: build the table from JSON-lines files of earlier runs (comma-separated),
@@ -34,6 +37,7 @@ interface Options {
   timeout: string;
   jsonl?: string;
   from?: string[];
+  operations?: OperationName[];
   write: boolean;
   verbose: boolean;
   help: boolean;
@@ -61,6 +65,12 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (a === "--jsonl") o.jsonl = value();
     else if (a === "--write") o.write = true;
     else if (a === "--from") o.from = value().split(",");
+    else if (a === "--operations") {
+      const names = value().split(",").map((x) => x.trim());
+      const unknown = names.filter((x) => !(x in OPERATIONS));
+      if (unknown.length > 0) throw new Error(`--operations: unknown ${unknown.join(", ")}; choose from ${Object.keys(OPERATIONS).join(", ")}`);
+      o.operations = names as OperationName[];
+    }
     else if (a === "--verbose") o.verbose = true;
     else if (a === "--help" || a === "-h") o.help = true;
     else throw new Error(`unknown option ${a}\n${USAGE}`);
@@ -90,9 +100,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   const reports: RunReport[] = [];
   try {
     for (let i = 0; i < opts.runs; i++) {
-      const plan = drawPlan(opts.seed + i);
+      const plan = drawPlan(opts.seed + i, opts.operations);
       const report = await runOne(
-        { sim: session.sim, timeScale: opts.timeScale, baseInputs: session.baseInputs, maxAttempts: opts.attempts, callTimeoutMs: 300_000, log: opts.verbose ? (l) => process.stderr.write(`    ${l}\n`) : undefined },
+        { sim: session.sim, timeScale: opts.timeScale, baseInputs: session.baseInputs, versions: session.versions, maxAttempts: opts.attempts, callTimeoutMs: 300_000, log: opts.verbose ? (l) => process.stderr.write(`    ${l}\n`) : undefined },
         plan,
       );
       reports.push(report);

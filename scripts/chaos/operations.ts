@@ -1,9 +1,8 @@
 // The operations a chaos run puts under faults. Each says what the cluster looks like before it (made
-// without faults), what the operation asks for, and where a kill may land. Extension point: the
-// upgrade and the offering change (issues 11 and 12) become one entry each here, e.g.
-//   upgrade: { killPhases: [...upgrade phase names], before: (s) => inputs(s, { kubernetesVersion: OLD }), target: (s) => inputs(s, {}) }
-// and need nothing else from the driver.
+// without faults), what the operation asks for, and where a kill may land; the driver needs nothing else.
+import { SEED_IDS } from "../../simulator";
 import type { Shape } from "./plan";
+import type { SessionVersions } from "./session";
 
 export type Patch = Record<string, unknown>;
 
@@ -11,10 +10,13 @@ export interface ChaosOperation {
   /** Phase names whose start is a kill point (the provider's progress lines announce them). */
   killPhases: readonly string[];
   /** The cluster made before the operation, without faults; undefined = nothing before. */
-  before?(shape: Shape): Patch;
+  before?(shape: Shape, versions: SessionVersions): Patch;
   /** The inputs the operation converges to, or "destroy". */
-  target(shape: Shape): Patch | "destroy";
+  target(shape: Shape, versions: SessionVersions): Patch | "destroy";
 }
+
+/** The larger offering an offering change moves every node onto (the session's base is Small). */
+export const CHAOS_LARGER_OFFERING = SEED_IDS.offerings.medium;
 
 const PIPELINE = ["network", "keys", "public-ip", "vms", "iso", "rules", "cloud-init", "install", "kubeadm-init", "join", "cni", "dashboard", "ready", "kubeconfig", "detach-iso"];
 
@@ -35,6 +37,18 @@ export const OPERATIONS = {
     target: (s: Shape) => shaped(s, { size: scaledSize(s) }),
   },
   delete: { killPhases: [], before: (s: Shape) => shaped(s), target: () => "destroy" as const },
+  // The next minor of the session's first version (operations/upgrade.ts phases as kill points).
+  upgrade: {
+    killPhases: ["probe-versions", "control-plane", "workers", "certificates", "kubeconfig", "finish"],
+    before: (s: Shape, v: SessionVersions) => shaped(s, { kubernetesVersionId: v.first.id, kubernetesVersion: v.first.semanticVersion }),
+    target: (s: Shape, v: SessionVersions) => shaped(s, { kubernetesVersionId: v.next.id, kubernetesVersion: v.next.semanticVersion, upgrade: { nodeReadyTimeout: "20s" } }),
+  },
+  // Small → Medium on every node: on the simulator's KVM zone a roll (cordon, drain, stop, scale, start).
+  offering: {
+    killPhases: ["control", "worker", "totals"],
+    before: (s: Shape) => shaped(s),
+    target: (s: Shape) => shaped(s, { serviceOfferingId: CHAOS_LARGER_OFFERING, upgrade: { nodeReadyTimeout: "20s" } }),
+  },
 } satisfies Record<string, ChaosOperation>;
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -9,6 +9,7 @@ import type { Simulator } from "../../simulator";
 import { compareWorlds, snapshotWorld, type Leak } from "./audit";
 import { callProvider, type KillTrigger } from "./driver";
 import { OPERATIONS, type Patch } from "./operations";
+import type { SessionVersions } from "./session";
 import { faultSpec, type RunPlan } from "./plan";
 import type { ChildRequest } from "./protocol";
 
@@ -19,6 +20,8 @@ export interface RunContext {
   timeScale: number;
   /** The cluster inputs without shape (connection, zone, version, offering, template, timeouts). */
   baseInputs: Props;
+  /** The session's two versions (upgrades go from the first to the next). */
+  versions: SessionVersions;
   /** Attempts per operation (the first included) before the run counts as unresumable. */
   maxAttempts: number;
   /** A wall-clock bound per provider call (the provider's own deadline comes from `timeouts`). */
@@ -107,14 +110,14 @@ export async function runOne(ctx: RunContext, plan: RunPlan): Promise<RunReport>
   const before = await snapshotWorld(keys);
   let attempts = 0;
   let unresumable = false;
-  const setup = "before" in op ? op.before(plan.shape) : undefined;
+  const setup = "before" in op ? op.before(plan.shape, ctx.versions) : undefined;
   const setupOk = setup === undefined || (await repeat(ctx.maxAttempts, () => engine.up(inputs(setup)))) !== undefined;
   if (!setupOk) {
     unresumable = true;
     engine.errors.push("setup (no faults) did not converge");
   } else {
     sim.faults.set(faultSpec(plan));
-    const target = op.target(plan.shape);
+    const target = op.target(plan.shape, ctx.versions);
     const done = await repeat(ctx.maxAttempts, (n) => {
       attempts = n;
       const kill = n === 1 ? plan.kill : undefined;

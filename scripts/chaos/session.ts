@@ -4,9 +4,17 @@ import { SEED_IDS, startSimulator, type Simulator } from "../../simulator";
 import { defaultSeed } from "../../simulator/cloud";
 import { makeSupportedVersionProvider } from "../../provider/resources/kubernetesSupportedVersion";
 
+export interface SessionVersions {
+  /** The version clusters are made with. */
+  first: { id: string; semanticVersion: string };
+  /** The next minor, for upgrades. */
+  next: { id: string; semanticVersion: string };
+}
+
 export interface Session {
   sim: Simulator;
   baseInputs: Record<string, unknown>;
+  versions: SessionVersions;
 }
 
 export async function startSession(opts: { timeScale: number; seed: number; createTimeout: string }): Promise<Session> {
@@ -20,15 +28,23 @@ export async function startSession(opts: { timeScale: number; seed: number; crea
   const connection = { apiUrl: sim.apiUrl, apiKey: sim.apiKey, secretKey: sim.secretKey };
   const iso = sim.isos[0];
   if (!iso) throw new Error("the simulator serves no Kubernetes ISO");
-  const version = await makeSupportedVersionProvider({ readyTimeoutMs: 120_000, progressSink: () => undefined }).create({
-    ...connection,
-    semanticVersion: iso.version,
-    url: iso.url,
-    checksum: iso.sha256,
-    minCpuNumber: 2,
-    minMemory: 2048,
-    state: "Enabled",
-  });
+  const minor = (v: string): number => Number(v.split(".")[1]);
+  const nextIso = sim.isos.find((i) => minor(i.version) === minor(iso.version) + 1);
+  if (!nextIso) throw new Error(`the simulator serves no ISO of the minor after ${iso.version}`);
+  const register = async (i: typeof iso) =>
+    (
+      await makeSupportedVersionProvider({ readyTimeoutMs: 120_000, progressSink: () => undefined }).create({
+        ...connection,
+        semanticVersion: i.version,
+        url: i.url,
+        checksum: i.sha256,
+        minCpuNumber: 2,
+        minMemory: 2048,
+        state: "Enabled",
+      })
+    ).id;
+  const version = { id: await register(iso) };
+  const versions: SessionVersions = { first: { id: version.id, semanticVersion: iso.version }, next: { id: await register(nextIso), semanticVersion: nextIso.version } };
   const baseInputs = {
     ...connection,
     zoneId: SEED_IDS.zone,
@@ -40,5 +56,5 @@ export async function startSession(opts: { timeScale: number; seed: number; crea
     nodeRootDiskSize: 8,
     timeouts: { create: opts.createTimeout, update: opts.createTimeout, delete: opts.createTimeout },
   };
-  return { sim, baseInputs };
+  return { sim, baseInputs, versions };
 }

@@ -8,6 +8,10 @@ import { startSession, type Session } from "../../../scripts/chaos/session";
 
 const TIME_SCALE = 0.002;
 export const CI_SEEDS = [1, 2, 3, 4, 7, 8, 14, 15, 19, 42, 52, 54, 65, 68, 77, 90, 94, 106, 132, 140];
+/** The first 20 seeds were chosen among create, size change and delete; these among upgrade and offering change. */
+const FIRST_OPERATIONS = ["create", "scale", "delete"] as const;
+const DAY2_OPERATIONS = ["upgrade", "offering"] as const;
+export const DAY2_SEEDS = [1, 2, 3, 4];
 
 let session: Session;
 beforeAll(async () => {
@@ -18,16 +22,24 @@ afterAll(async () => {
 });
 
 it("covers every operation, kills at a phase and at random, and job, API, node and throttle faults", () => {
-  const plans = CI_SEEDS.map((s) => drawPlan(s));
+  const plans = CI_SEEDS.map((s) => drawPlan(s, FIRST_OPERATIONS));
   expect(new Set(plans.map((p) => p.operation))).toEqual(new Set(["create", "scale", "delete"]));
   expect(new Set(plans.flatMap((p) => (p.kill ? [p.kill.kind] : [])))).toEqual(new Set(["phase", "after"]));
   const kinds = new Set(plans.flatMap((p) => p.faults.map((f) => f.name.replace(/[@:=].*$/, ""))));
   for (const k of ["job", "api-431", "api-530", "throttle", "boot-hang", "ssh-drop", "kubelet-fail", "cloudinit-hang", "node-never-ready", "deploy-capacity", "kill"]) expect(kinds).toContain(k);
 });
 
-it.each(CI_SEEDS)("seed %i: resumed within the bound, destroyed, nothing leaked", async (seed) => {
-  const plan = drawPlan(seed);
-  const report = await runOne({ sim: session.sim, timeScale: TIME_SCALE, baseInputs: session.baseInputs, maxAttempts: 6, callTimeoutMs: 240_000 }, plan);
+it("draws both day-2 operations, with a kill", () => {
+  const plans = DAY2_SEEDS.map((s) => drawPlan(s, DAY2_OPERATIONS));
+  expect(new Set(plans.map((p) => p.operation))).toEqual(new Set(DAY2_OPERATIONS));
+  expect(plans.some((p) => p.kill)).toBe(true);
+});
+
+const CASES = [...CI_SEEDS.map((seed) => ({ seed, ops: FIRST_OPERATIONS as readonly string[] })), ...DAY2_SEEDS.map((seed) => ({ seed, ops: DAY2_OPERATIONS as readonly string[] }))];
+
+it.each(CASES)("seed $seed of $ops: resumed within the bound, destroyed, nothing leaked", async ({ seed, ops }) => {
+  const plan = drawPlan(seed, ops as Parameters<typeof drawPlan>[1]);
+  const report = await runOne({ sim: session.sim, timeScale: TIME_SCALE, baseInputs: session.baseInputs, versions: session.versions, maxAttempts: 6, callTimeoutMs: 240_000 }, plan);
   // The errors are in the message so a failure says what the provider answered.
   expect({ unresumable: report.unresumable, leaks: report.leaks, lastError: report.unresumable ? report.errors.slice(-1)[0] : undefined }).toEqual({ unresumable: false, leaks: [], lastError: undefined });
   expect(report.destroyAttempts).toBeGreaterThanOrEqual(1);
