@@ -1,11 +1,13 @@
 // Every resource whose check() the fuzz tests drive, with its input names and one valid input.
-// A new resource (ClusterNode) joins the fuzzing by adding one entry to TARGETS.
+// A new resource joins the fuzzing by adding one entry to TARGETS.
 import { makeClusterProvider } from "../../../../provider/resources/kubernetesCluster";
 import { makeSupportedVersionProvider } from "../../../../provider/resources/kubernetesSupportedVersion";
 import { makeCniConfigurationProvider } from "../../../../provider/resources/cniConfiguration";
 import { ClusterInputsSchema } from "../../../../provider/resources/clusterInputs";
 import { SupportedVersionInputsSchema } from "../../../../provider/resources/supportedVersionInputs";
 import { CniInputsSchema } from "../../../../provider/resources/cniConfiguration";
+import { makeClusterNodeProvider } from "../../../../provider/resources/clusterNode";
+import { ClusterNodeInputsSchema } from "../../../../provider/resources/clusterNodeInputs";
 
 export interface CheckResult {
   inputs?: Record<string, unknown>;
@@ -31,6 +33,7 @@ const noNetwork = () => {
 const cluster = makeClusterProvider({ cloud: noNetwork, progressSink: () => undefined });
 const version = makeSupportedVersionProvider({ cloud: noNetwork, progressSink: () => undefined });
 const cni = makeCniConfigurationProvider({ cloud: noNetwork });
+const clusterNode = makeClusterNodeProvider({ cloud: noNetwork, progressSink: () => undefined });
 
 const keysOf = (schema: { shape: Record<string, unknown> }): string[] => Object.keys(schema.shape);
 
@@ -61,6 +64,26 @@ export const TARGETS: FuzzTarget[] = [
     inputKeys: keysOf(CniInputsSchema),
     nestedKeys: { params: "any" },
     valid: { ...connection, name: "calico", userData: "#cloud-config\nruncmd:\n  - [echo, '{{ CLUSTER_CIDR }}']\n", params: ["CLUSTER_CIDR"] },
+  },
+  {
+    resource: "ClusterNode",
+    check: (news, olds) => clusterNode.check!(olds ?? {}, news) as Promise<CheckResult>,
+    inputKeys: keysOf(ClusterNodeInputsSchema),
+    nestedKeys: { labels: "any", taints: "any", clusterNodes: "any", hostKeys: "any", timeouts: ["create", "update", "delete"] },
+    valid: {
+      ...connection,
+      clusterId: "c-1",
+      networkId: "net-1",
+      keypairName: "cks-prod-abc123",
+      sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n",
+      sshPublicKey: "ssh-ed25519 AAAA cks",
+      clusterNodes: [{ name: "prod-abc123-control-1", role: "control", index: 1, sshPort: 2222 }],
+      kubernetesVersionId: "ver-1",
+      kubernetesVersion: "1.31.4",
+      virtualMachineId: "vm-1",
+      labels: { "example.com/pool": "gpu" },
+      taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }],
+    },
   },
 ];
 
