@@ -160,6 +160,9 @@ export class CloudStackApi {
       } catch (err) {
         if (err instanceof HttpAbortedError) throw new CloudStackAbortError(command);
         if (!(err instanceof HttpTransportError)) throw err;
+        // The request was cut short by the call's own deadline (its timeout was the time left), not
+        // by the network: say so, so a job poll reports "job may still be running" with its id.
+        if (remaining < this.options.timeoutMs && Date.now() >= context.deadlineAt) throw new CloudStackTimeoutError(command, context.deadlineMs);
         // A state-changing command is only re-sent when it certainly never reached the server.
         const safe = TRANSIENT_CODES.has(err.code) && (readOnly || !err.maybeSent);
         if (safe && attempt < maxAttempts) {

@@ -94,7 +94,15 @@ async function dropToken(g: CreateGuard, token: string): Promise<void> {
 export async function guardCreate<T>(g: CreateGuard, run: () => Promise<T>): Promise<T> {
   const token = createToken(g.inputs, g.apiUrl);
   const deadline = Deadline.in(g.timeoutMs, `cluster ${g.inputs.name} create`);
-  const orphans = await withRetry(() => abandonedClusterIds(g.api, g.inputs, token, g.state.clusterId), { deadline, what: "looking for abandoned creates" });
+  // No retries of our own here: the client already retries what is safe, and an unreachable API or a
+  // wrong key must fail now, as the validate phase would, not at the create's deadline.
+  // Both run before the create's own phases, so their failures are worded like the validate phase's:
+  // nothing of this create exists yet (a wrong key or an unreachable API fails here first).
+  const before = (what: string, err: unknown): Error =>
+    new Error(`KubernetesCluster ${g.inputs.name}: ${what}: ${err instanceof Error ? err.message : String(err)}. Nothing was created; fix the cause and run \`pulumi up\` again.`);
+  const orphans = await withRetry(() => abandonedClusterIds(g.api, g.inputs, token, g.state.clusterId), { deadline, what: "looking for abandoned creates", retryable: () => false }).catch((err: unknown) => {
+    throw before("looking for what an interrupted create left", err);
+  });
   for (const id of orphans) {
     g.progress.line("abandoned", `removing what an interrupted create left (cluster id ${id})`);
     await teardownCluster(
@@ -103,7 +111,9 @@ export async function guardCreate<T>(g: CreateGuard, run: () => Promise<T>): Pro
       deadline,
       g.progress,
       g.concurrency,
-    );
+    ).catch((err: unknown) => {
+      throw before(`removing what an interrupted create left (cluster id ${id})`, err);
+    });
   }
   g.state.createToken = token;
   try {

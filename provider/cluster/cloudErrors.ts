@@ -56,6 +56,20 @@ export function isTransientError(err: unknown): boolean {
   return false;
 }
 
+/**
+ * For deletes whose "not found" counts as done: a 5xx on a delete is worth a few more tries, since a
+ * delete that did happen answers "not found" the next time. Bounded, because some 530s are lasting
+ * ("network has VMs"); the counter is per step, so make one per delete.
+ */
+export function deleteRetryable(serverErrorRetries = 3): (err: unknown) => boolean {
+  let left = serverErrorRetries;
+  return (err) => {
+    if (isTransientError(err)) return true;
+    const { code } = cloudErrorInfo(err);
+    return code !== undefined && code >= 500 && code <= 599 && left-- > 0;
+  };
+}
+
 /** One line for error messages: "<command> (<code>): <errortext>". Never includes request parameters. */
 export function describeCloudError(err: unknown): string {
   const { code, text, command } = cloudErrorInfo(err);

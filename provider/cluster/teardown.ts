@@ -2,7 +2,7 @@
 // an interrupted run failed to tag) and nothing else. Rules before the IP, VMs before the network;
 // VMs in parallel. Idempotent: "not found" counts as done.
 import type { CloudApi } from "./cloudApi";
-import { describeCloudError, isExpungeRefused, isNotFoundError } from "./cloudErrors";
+import { deleteRetryable, describeCloudError, isExpungeRefused, isNotFoundError } from "./cloudErrors";
 import { mapLimit } from "./concurrency";
 import type { Deadline } from "./deadline";
 import { FirewallRuleSchema, LoadBalancerRuleSchema, parseList, PortForwardingRuleSchema, PublicIpSchema } from "./entities";
@@ -45,7 +45,7 @@ export async function teardownCluster(api: CloudApi, target: TeardownTarget, dea
   const retry = { deadline, what: "deleting the cluster" };
   const step = async (what: string, fn: () => Promise<void>): Promise<void> => {
     try {
-      await withRetry(fn, retry);
+      await withRetry(fn, { ...retry, retryable: deleteRetryable() });
     } catch (err) {
       throw new Error(`delete failed while ${what}: ${describeCloudError(err)}`);
     }
@@ -120,7 +120,7 @@ export async function teardownCluster(api: CloudApi, target: TeardownTarget, dea
     await pollUntil(async () => ((await findClusterVms(ctx, target.prefix)).length === 0 ? true : undefined), { deadline, what: "waiting for the cluster VMs to be gone" });
     progress.line("delete", `network ${network.name}`);
     try {
-      await withRetry(() => ignoreNotFound(api.request("deleteNetwork", { id: network.id })), retry);
+      await withRetry(() => ignoreNotFound(api.request("deleteNetwork", { id: network.id })), { ...retry, retryable: deleteRetryable() });
     } catch (err) {
       const hint = expungeRefused
         ? " The VMs were destroyed without expunge (this account may not expunge: allow.user.expunge.recover.vm=false), and CloudStack keeps the network until they are expunged (expunge.delay); ask an administrator to expunge them, or run the delete again later."

@@ -24,6 +24,8 @@ export const USAGE = `npm run chaos -- [options]
                     delete, upgrade, offering)
   --jsonl FILE      append one JSON line per run to FILE
   --write           write the table into docs/chaos.md
+  --block NAME      the table's block there, between <!-- chaos:NAME:start/end --> (default results;
+                    the day-2 table is in block day2)
   --from FILES      no runs: build the table from JSON-lines files of earlier runs (comma-separated),
                     e.g. shards run side by side, each with its own simulator
   --verbose         print the provider's progress lines
@@ -39,12 +41,13 @@ interface Options {
   from?: string[];
   operations?: OperationName[];
   write: boolean;
+  block: string;
   verbose: boolean;
   help: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { runs: 20, seed: 1, timeScale: 0.002, attempts: 6, timeout: "90s", write: false, verbose: false, help: false };
+  const o: Options = { runs: 20, seed: 1, timeScale: 0.002, attempts: 6, timeout: "90s", write: false, block: "results", verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -64,6 +67,10 @@ export function parseArgs(argv: readonly string[]): Options {
     else if (a === "--timeout") o.timeout = value();
     else if (a === "--jsonl") o.jsonl = value();
     else if (a === "--write") o.write = true;
+    else if (a === "--block") {
+      o.block = value();
+      if (!/^[a-z0-9-]+$/.test(o.block)) throw new Error(`--block: ${o.block} is not a block name (lower-case letters, digits and dashes)`);
+    }
     else if (a === "--from") o.from = value().split(",");
     else if (a === "--operations") {
       const names = value().split(",").map((x) => x.trim());
@@ -82,8 +89,8 @@ function note(line: string): void {
   process.stderr.write(`[chaos] ${line}\n`);
 }
 
-export function replaceResults(existing: string | undefined, block: string): string {
-  const re = /<!-- chaos:results:start -->[\s\S]*<!-- chaos:results:end -->/;
+export function replaceResults(existing: string | undefined, block: string, name = "results"): string {
+  const re = new RegExp(`<!-- chaos:${name}:start -->[\\s\\S]*<!-- chaos:${name}:end -->`);
   if (existing && re.test(existing)) return existing.replace(re, block);
   return `${existing ?? "# Chaos runs\n"}\n${block}\n`;
 }
@@ -136,11 +143,11 @@ function writeReport(opts: Options, reports: RunReport[], totalSeconds: number |
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     totalSeconds: totalSeconds ?? reports.reduce((n, r) => n + r.seconds, 0),
     maxAttempts: opts.attempts,
-  });
+  }, opts.block);
   process.stdout.write(`${block}\n`);
   if (opts.write) {
     const file = path.join(ROOT, "docs", "chaos.md");
-    fs.writeFileSync(file, replaceResults(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined, block));
+    fs.writeFileSync(file, replaceResults(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined, block, opts.block));
     note(`wrote ${path.relative(ROOT, file)}`);
   }
   return reports.some((r) => r.unresumable || r.leaks.length > 0) ? 1 : 0;

@@ -19,10 +19,10 @@ function row(label: string, runs: RunReport[]): string {
   return `| ${label} | ${runs.length} | ${faults} | ${kills} | ${firstTry} | ${resumes} | ${unresumable} | ${leaks} | ${median(runs.map((r) => r.seconds)).toFixed(1)} |`;
 }
 
-export function resultsMarkdown(runs: RunReport[], info: { seeds: string; timeScale: number; date: string; totalSeconds: number; maxAttempts: number }): string {
+export function resultsMarkdown(runs: RunReport[], info: { seeds: string; timeScale: number; date: string; totalSeconds: number; maxAttempts: number }, block = "results"): string {
   const ops = [...new Set(runs.map((r) => r.operation))].sort();
   const lines = [
-    "<!-- chaos:results:start -->",
+    `<!-- chaos:${block}:start -->`,
     `Measured ${info.date}: ${runs.length} runs, seeds ${info.seeds}, simulator time scale ${info.timeScale}, at most ${info.maxAttempts} attempts per operation and per destroy, ${(info.totalSeconds / 60).toFixed(1)} minutes of runs in all.`,
     "",
     "| operation | runs | faults drawn | provider kills | first-try successes | resumes needed | failures to resume | leaks | median run, s |",
@@ -43,6 +43,6 @@ export function resultsMarkdown(runs: RunReport[], info: { seeds: string; timeSc
     }
     lines.push("");
   }
-  lines.push("<!-- chaos:results:end -->");
+  lines.push(`<!-- chaos:${block}:end -->`);
   return lines.join("\n");
 }

@@ -1,5 +1,8 @@
-// The CI subset of `npm run chaos` (issue 14): 20 fixed seeds chosen to cover every operation, every
-// fault kind the driver draws, kills at phase boundaries and at random moments, and an HA shape. Each
+// The CI subset of `npm run chaos` (issue 14): six fixed seeds that together cover every operation,
+// every fault kind the driver draws, kills at phase boundaries and at random moments, and HA shapes
+// (a greedy cover of seeds 1..200), and two day-2 seeds. Seed 52 passes alone but failed twice under
+// a loaded CI (once a delete ran out of attempts on 530s, fixed by deleteRetryable; once SSH to
+// control-1 was lost 22 times in a row during a scale): replay it with `npm run chaos -- --seed 52`. The 200-run table in docs/chaos.md is the breadth; this is the guard. Each
 // run must end with its operation done within the attempt bound, the destroy done, and the admin
 // audit showing the world exactly as before the run.
 import { drawPlan } from "../../../scripts/chaos/plan";
@@ -7,11 +10,11 @@ import { runOne } from "../../../scripts/chaos/runOne";
 import { startSession, type Session } from "../../../scripts/chaos/session";
 
 const TIME_SCALE = 0.002;
-export const CI_SEEDS = [1, 2, 3, 4, 7, 8, 14, 15, 19, 42, 52, 54, 65, 68, 77, 90, 94, 106, 132, 140];
-/** The first 20 seeds were chosen among create, size change and delete; these among upgrade and offering change. */
+export const CI_SEEDS = [1, 8, 38, 69, 110, 167];
+/** The first seeds were chosen among create, size change and delete; these among upgrade and offering change. */
 const FIRST_OPERATIONS = ["create", "scale", "delete"] as const;
 const DAY2_OPERATIONS = ["upgrade", "offering"] as const;
-export const DAY2_SEEDS = [1, 2, 3, 4];
+export const DAY2_SEEDS = [1, 2];
 
 let session: Session;
 beforeAll(async () => {
@@ -26,7 +29,8 @@ it("covers every operation, kills at a phase and at random, and job, API, node a
   expect(new Set(plans.map((p) => p.operation))).toEqual(new Set(["create", "scale", "delete"]));
   expect(new Set(plans.flatMap((p) => (p.kill ? [p.kill.kind] : [])))).toEqual(new Set(["phase", "after"]));
   const kinds = new Set(plans.flatMap((p) => p.faults.map((f) => f.name.replace(/[@:=].*$/, ""))));
-  for (const k of ["job", "api-431", "api-530", "throttle", "boot-hang", "ssh-drop", "kubelet-fail", "cloudinit-hang", "node-never-ready", "deploy-capacity", "kill"]) expect(kinds).toContain(k);
+  expect(plans.some((p) => p.shape.controlNodes > 1)).toBe(true);
+  for (const k of ["job", "api-431", "api-500", "api-503", "api-530", "throttle", "boot-hang", "ssh-drop", "kubelet-fail", "cloudinit-hang", "node-never-ready", "deploy-capacity", "kill"]) expect(kinds).toContain(k);
 });
 
 it("draws both day-2 operations, with a kill", () => {

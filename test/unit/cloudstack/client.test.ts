@@ -257,6 +257,17 @@ describe("async jobs", () => {
     await expect(client({ asyncDeadlineMs: 60 }).startVirtualMachine({ id: "vm-1" })).rejects.toBeInstanceOf(CloudStackTimeoutError);
   });
 
+  it("a poll cut short by the job's deadline is a timeout naming the job, not a connection error", async () => {
+    fake.handler = async (req) => {
+      if (req.command === "startVirtualMachine") return envelope("startVirtualMachine", { jobid: "job-6" });
+      await new Promise((r) => setTimeout(r, 400)); // the poll outlives the 100 ms the job has
+      return envelope("queryAsyncJobResult", { jobid: "job-6", jobstatus: 0 });
+    };
+    const err = await client({ asyncDeadlineMs: 100 }).startVirtualMachine({ id: "vm-1" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudStackTimeoutError);
+    expect(err).toMatchObject({ command: "startVirtualMachine", jobid: "job-6" });
+  });
+
   it("stops polling when the signal aborts", async () => {
     const controller = new AbortController();
     fake.handler = (req, nth) => {

@@ -1,5 +1,5 @@
 // isTransientError: which CloudStack failures a phase may retry (reads are idempotent, writes are not).
-import { isTransientError } from "../../../provider/cluster/cloudErrors";
+import { deleteRetryable, isTransientError } from "../../../provider/cluster/cloudErrors";
 
 const cloudError = (command: string, errorcode: number, errortext = "Internal error executing command") =>
   Object.assign(new Error(`CloudStack ${command} failed (${errorcode}): ${errortext}`), { command, errorcode, httpStatus: errorcode, errortext });
@@ -23,5 +23,20 @@ describe("isTransientError", () => {
   it("a failed job of a write (its errorcode 530) is not transient", () => {
     const failedJob = Object.assign(cloudError("deployVirtualMachine", 530, "Job failed"), { jobid: "job-1" });
     expect(isTransientError(failedJob)).toBe(false);
+  });
+});
+
+describe("deleteRetryable", () => {
+  it("retries a 5xx on a delete a bounded number of times, since a done delete answers not found next", () => {
+    const retryable = deleteRetryable(3);
+    const err = cloudError("deleteFirewallRule", 530);
+    expect([1, 2, 3, 4].map(() => retryable(err))).toEqual([true, true, true, false]);
+  });
+
+  it("never retries a 4xx, and always retries what is transient anyway", () => {
+    const retryable = deleteRetryable(0);
+    expect(retryable(cloudError("deleteNetwork", 431, "Unable to execute API command due to invalid value"))).toBe(false);
+    expect(retryable(cloudError("deleteNetwork", 429, "API rate limit exceeded"))).toBe(true);
+    expect(retryable(cloudError("deleteNetwork", 530))).toBe(false);
   });
 });
