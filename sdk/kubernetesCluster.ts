@@ -48,6 +48,15 @@ export interface KubernetesClusterArgs extends ConnectionArgs {
   externalLoadBalancerIpAddress?: pulumi.Input<string>;
   privateRegistry?: pulumi.Input<PrivateRegistryArgs>;
   hypervisor?: pulumi.Input<string>;
+  /** A VPC: the cluster gets its own tier in it (networkId absent), or networkId must be a tier of it. */
+  vpcId?: pulumi.Input<string>;
+  /** The CIDR of the tier created in vpcId; the VPC's first free /24 when absent. */
+  vpcTierCidr?: pulumi.Input<string>;
+  /** Affinity group ids for every node; nodeAffinityGroups[role] wins for its role. */
+  affinityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+  nodeAffinityGroups?: pulumi.Input<PerNodeType<pulumi.Input<string>[]>>;
+  /** Put every control node on its own host (a host anti-affinity group the provider creates). */
+  controlNodeAntiAffinity?: pulumi.Input<boolean>;
   nodeOfferings?: pulumi.Input<PerNodeType<string>>;
   nodeTemplates?: pulumi.Input<PerNodeType<string>>;
   /** The default node template; a CKS-ready template of the zone when absent. */
@@ -84,6 +93,9 @@ const OUTPUTS = [
   "ipAddressId",
   "networkId",
   "networkCreated",
+  "vpcId",
+  "networkAclId",
+  "controlAffinityGroupId",
   "kubeconfig",
   "kubernetesVersion",
   "nodes",
@@ -121,6 +133,12 @@ export class KubernetesCluster extends pulumi.dynamic.Resource {
   declare public readonly ipAddressId: pulumi.Output<string>;
   declare public readonly networkId: pulumi.Output<string>;
   declare public readonly networkCreated: pulumi.Output<boolean>;
+  /** The VPC of the cluster's tier, when on one. */
+  declare public readonly vpcId: pulumi.Output<string | undefined>;
+  /** The tier's network ACL list, when on a VPC tier. */
+  declare public readonly networkAclId: pulumi.Output<string | undefined>;
+  /** The control nodes' host anti-affinity group (controlNodeAntiAffinity). */
+  declare public readonly controlAffinityGroupId: pulumi.Output<string | undefined>;
   /** Admin kubeconfig (secret), server = the public endpoint. */
   declare public readonly kubeconfig: pulumi.Output<string>;
   declare public readonly kubernetesVersion: pulumi.Output<string>;

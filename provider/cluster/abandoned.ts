@@ -107,7 +107,7 @@ export async function guardCreate<T>(g: CreateGuard, run: () => Promise<T>): Pro
     g.progress.line("abandoned", `removing what an interrupted create left (cluster id ${id})`);
     await teardownCluster(
       g.api,
-      { clusterId: id, prefix: nodePrefix(g.inputs.name, id), name: g.inputs.name, zoneId: g.inputs.zoneId, account: g.inputs.account, domainId: g.inputs.domainId, projectId: g.inputs.projectId },
+      { clusterId: id, prefix: nodePrefix(g.inputs.name, id), name: g.inputs.name, zoneId: g.inputs.zoneId, account: g.inputs.account, domainId: g.inputs.domainId, projectId: g.inputs.projectId, vpcId: g.inputs.vpcId, controlAntiAffinity: g.inputs.controlNodeAntiAffinity },
       deadline,
       g.progress,
       g.concurrency,

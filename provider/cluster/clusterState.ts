@@ -28,6 +28,12 @@ export const ClusterStateSchema = z.object({
   networkId: z.string().optional(),
   networkCreated: z.boolean().optional(),
   directAccess: z.boolean().optional(),
+  /** The VPC of the cluster's tier (phases/vpc.ts): ACL items instead of firewall rules, a VPC public IP. */
+  vpcId: z.string().optional(),
+  /** The tier's network ACL list; the provider adds its items unless it is default_allow. */
+  networkAclId: z.string().optional(),
+  /** The host anti-affinity group created for the control nodes (phases/affinity.ts). */
+  controlAffinityGroupId: z.string().optional(),
   keypairName: z.string().optional(),
   sshPublicKey: z.string().optional(),
   sshPrivateKey: z.string().optional(),

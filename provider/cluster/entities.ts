@@ -4,6 +4,10 @@
 // the parse helpers that name the command when CloudStack answered something unexpected.
 import { z } from "zod";
 import {
+  AffinityGroupSchema,
+  NetworkAclItemSchema,
+  NetworkAclListSchema,
+  VpcSchema,
   FirewallRuleSchema,
   IsoSchema,
   LoadBalancerRuleSchema,
@@ -30,6 +34,10 @@ import {
 } from "../cloudstack/schemas";
 
 export {
+  AffinityGroupSchema,
+  NetworkAclItemSchema,
+  NetworkAclListSchema,
+  VpcSchema,
   FirewallRuleSchema,
   IsoSchema,
   LoadBalancerRuleSchema,
@@ -44,6 +52,7 @@ export {
   UserDataSchema,
 };
 export type { FirewallRule, Iso, LoadBalancerRule, Network, PortForwardingRule, Tag };
+export type { AffinityGroup, NetworkAclList, NetworkAclItem, Vpc } from "../cloudstack/schemas";
 export const VmSchema = VirtualMachineSchema;
 export type Vm = VirtualMachine;
 export const PublicIpSchema = PublicIpAddressSchema;

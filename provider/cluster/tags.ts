@@ -31,7 +31,7 @@ export const TAG = {
 export const MANAGED_BY = "pulumi-cloudstack-kubernetes";
 
 /** CloudStack resource types for createTags / listTags. */
-export type TaggableType = "UserVm" | "ISO" | "Network" | "PublicIpAddress" | "FirewallRule" | "PortForwardingRule" | "LoadBalancer" | "UserData";
+export type TaggableType = "UserVm" | "ISO" | "Network" | "PublicIpAddress" | "FirewallRule" | "PortForwardingRule" | "LoadBalancer" | "UserData" | "NetworkACL";
 
 export async function createTags(api: CloudApi, resourceType: TaggableType, ids: readonly string[], tags: Record<string, string>): Promise<void> {
   if (ids.length === 0) return;

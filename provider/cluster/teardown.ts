@@ -16,6 +16,7 @@ import { pollUntil, withRetry } from "./retry";
 import { ownedBy } from "./tags";
 import { listAllOrGone } from "./listGone";
 import { refuseDeleteWithExternalNodes } from "./externalNodes/membership";
+import { deletePlacement, deleteTaggedAclItems } from "./teardownPlacement";
 
 export interface TeardownTarget {
   clusterId: string;
@@ -28,6 +29,10 @@ export interface TeardownTarget {
   ipAddressId?: string;
   networkCreated?: boolean;
   keypairName?: string;
+  /** The VPC of the cluster's tier: its ACL list (ours) is found in it by name. */
+  vpcId?: string;
+  /** The cluster asked for (or has) a control-node anti-affinity group to remove. */
+  controlAntiAffinity?: boolean;
 }
 
 async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
@@ -108,7 +113,7 @@ export async function teardownCluster(api: CloudApi, target: TeardownTarget, dea
     });
   };
 
-  await Promise.all([rulesAndIp(), vms()]);
+  await Promise.all([rulesAndIp(), vms(), target.vpcId ? deleteTaggedAclItems(api, target.clusterId, progress, step) : Promise.resolve()]);
 
   const keypair = target.keypairName ?? clusterKeypairName(target.prefix);
   progress.line("delete", `keypair ${keypair}`);
@@ -128,4 +133,6 @@ export async function teardownCluster(api: CloudApi, target: TeardownTarget, dea
       throw new Error(`delete failed while deleting network ${network.name}: ${describeCloudError(err)}.${hint}`);
     }
   }
+  // After the VMs and the tier: the control nodes' affinity group and our ACL list (teardownPlacement.ts).
+  await deletePlacement(api, { ...target, ...ctx }, deadline, progress, step);
 }

@@ -14,6 +14,13 @@ export const CLUSTER_REPLACING_INPUTS = [
   "externalLoadBalancerIpAddress",
   "privateRegistry",
   "hypervisor",
+  // Placement: a VM's network and affinity groups are fixed while it runs (updateVMAffinityGroup needs
+  // a stopped VM), so a change recreates the cluster rather than half-applying.
+  "vpcId",
+  "vpcTierCidr",
+  "affinityGroupIds",
+  "nodeAffinityGroups",
+  "controlNodeAntiAffinity",
   "nodeTemplates",
   "templateId",
   "asNumber",
@@ -37,8 +44,8 @@ export const CLUSTER_DIFF_PLAN: DiffPlan = {
   inPlace: CLUSTER_IN_PLACE_INPUTS,
   // Optional inputs whose output is filled in when absent (the created network, the version's
   // semantic version, credentials from the environment): leaving them out is not a change.
-  optionalComputed: ["networkId", "kubernetesVersion", ...CONNECTION_KEYS],
-  defaults: { size: 1, controlNodes: 1, etcdNodes: 0, nodeRootDiskSize: 8, stopped: false, certificateRenewalDays: 30 },
+  optionalComputed: ["networkId", "vpcId", "kubernetesVersion", ...CONNECTION_KEYS],
+  defaults: { size: 1, controlNodes: 1, etcdNodes: 0, nodeRootDiskSize: 8, stopped: false, certificateRenewalDays: 30, controlNodeAntiAffinity: false },
 };
 
 export function diffCluster(olds: Record<string, unknown>, news: Record<string, unknown>): DiffResult & { changed: string[] } {

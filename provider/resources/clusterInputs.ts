@@ -9,6 +9,7 @@ import { sanitiseClusterName } from "../cluster/names";
 import { parseVersion, MIN_SUPPORTED_VERSION, HA_MIN_VERSION, supportsHa, assertUpgrade } from "../kubernetes/versions";
 import * as semver from "semver";
 import { stoppedClusterRules } from "./clusterStoppedRules";
+import { placementRules, placementShape } from "./placementInputs";
 
 /** cloud.kubernetes.cluster.max.size default (control + workers). */
 export const DEFAULT_MAX_CLUSTER_SIZE = 10;
@@ -42,6 +43,7 @@ export const ClusterInputsSchema = z.object({
     .strict()
     .optional(),
   hypervisor: z.string().min(1).optional(),
+  ...placementShape,
   nodeOfferings: perRole.optional(),
   nodeTemplates: perRole.optional(),
   templateId: z.string().min(1).optional(),
@@ -145,6 +147,7 @@ export function clusterRules(inputs: ClusterInputs, olds?: Record<string, unknow
       out.push(failure("networkId", "externalLoadBalancerIpAddress requires networkId of a Shared network (CKS); set networkId or remove externalLoadBalancerIpAddress", ["externalLoadBalancerIpAddress"]));
     }
   }
+  out.push(...placementRules(inputs));
   if (inputs.cniConfigDetails && Object.keys(inputs.cniConfigDetails).length > 0 && !inputs.cniConfigurationId) {
     out.push(failure("cniConfigDetails", "cniConfigDetails is only used with a CNI configuration: set cniConfigurationId or remove cniConfigDetails", ["cniConfigurationId"]));
   }

@@ -4,3 +4,5 @@ export * from "./vm";
 export * from "./network";
 export * from "./access";
 export * from "./jobs";
+export * from "./vpc";
+export * from "./affinity";

@@ -12,6 +12,8 @@ export const NetworkSchema = z.looseObject({
   cidr: z.string().optional(),
   gateway: z.string().optional(),
   vpcid: z.string().optional(),
+  /** The tier's network ACL list (VPC tiers only). */
+  aclid: z.string().optional(),
   displaytext: z.string().optional(),
   /** The network's services (SourceNat, Firewall, PortForwarding, Lb, ...): validate reads them. */
   service: z.array(z.looseObject({ name: z.string() })).optional().default([]),
@@ -26,6 +28,7 @@ export const PublicIpAddressSchema = z.looseObject({
   zoneid: z.string().optional(),
   associatednetworkid: z.string().optional(),
   networkid: z.string().optional(),
+  vpcid: z.string().optional(),
   issourcenat: boolLike.optional(),
   isstaticnat: boolLike.optional(),
   tags: tagsField,

@@ -14,6 +14,8 @@ import { publicIpPhase } from "../phases/publicIp";
 import { vmsPhase } from "../phases/vms";
 import { attachIsoPhase, detachIsoPhase } from "../phases/iso";
 import { rulesPhase } from "../phases/rules";
+import { aclPhase } from "../phases/vpc";
+import { affinityPhase } from "../phases/affinity";
 import { cloudInitPhase, etcdPhase, initPhase, installPhase, joinPhase } from "../phases/bootstrap";
 import { cniPhase, dashboardPhase, kubeconfigPhase, nodesReadyPhase } from "../phases/addons";
 import { recordCertificateExpiry } from "../phases/certificates";
@@ -26,7 +28,9 @@ export function createOperation(inputs: ClusterInputs, state: ClusterState): Pha
     { name: "validate", run: validatePhase },
     { name: "scale-down", run: (ctx) => scaleDownPhase(ctx, removed) },
     { name: "network", run: networkPhase },
+    { name: "acl", run: aclPhase },
     { name: "keys", run: keysPhase },
+    { name: "affinity", run: affinityPhase },
     { name: "public-ip", run: publicIpPhase },
     { name: "plan", run: async (ctx) => adoptPlan(ctx, planned) },
     { name: "vms", run: vmsPhase },

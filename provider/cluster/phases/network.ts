@@ -8,6 +8,7 @@ import { withRetry } from "../retry";
 import { clusterTags, createTags, ownedBy, TAG } from "../tags";
 import { scoped } from "./validate";
 import { createTokenTag } from "../abandoned";
+import { createClusterTier } from "./vpc";
 
 export const KUBERNETES_NETWORK_OFFERING = "DefaultNetworkOfferingforKubernetesService";
 
@@ -37,7 +38,10 @@ export async function networkPhase(ctx: ClusterContext): Promise<void> {
   let network = await withRetry(() => findClusterNetwork(ctx), retry);
   if (network) {
     ctx.progress.line(phase, `found network ${network.name} (${network.id})`);
-  } else {
+  } else if (ctx.state.vpcId) {
+    network = await createClusterTier(ctx, clusterNetworkName(inputs.name), networkDisplayText(inputs.name, ctx.clusterId));
+  }
+  if (!network) {
     const offerings = parseList(NetworkOfferingSchema, await withRetry(() => api.listAll("listNetworkOfferings", { name: KUBERNETES_NETWORK_OFFERING, zoneid: inputs.zoneId, state: "Enabled" }, "networkoffering"), retry), "listNetworkOfferings");
     const offering = offerings.find((o) => o.name === KUBERNETES_NETWORK_OFFERING);
     if (!offering) throw new PhaseError(phase, undefined, `network offering ${KUBERNETES_NETWORK_OFFERING} not found or not enabled in zone ${inputs.zoneId}; the cloud is not set up for Kubernetes, or pass networkId`);
@@ -53,6 +57,10 @@ export async function networkPhase(ctx: ClusterContext): Promise<void> {
   }
   ctx.state.networkId = network.id;
   ctx.state.networkCreated = true;
+  if (network.vpcid) {
+    ctx.state.vpcId = network.vpcid;
+    ctx.state.networkAclId = network.aclid ?? ctx.state.networkAclId;
+  }
   if (!ownedBy(ctx.clusterId, network.tags)) {
     const id = network.id;
     await withRetry(() => createTags(api, "Network", [id], clusterTags(ctx.clusterId, inputs.name, "network", createTokenTag(ctx.state))), retry);

@@ -31,7 +31,9 @@ export async function publicIpPhase(ctx: ClusterContext): Promise<void> {
     ctx.progress.line(phase, `using public IP ${ip.ipaddress}`);
   } else {
     ctx.progress.line(phase, "associating a public IP");
-    const created = await api.request("associateIpAddress", { ...scoped(inputs, {}), networkid: state.networkId });
+    // A VPC's IPs belong to the VPC; the first rule with networkid ties one to the tier (§3.3 rule 3).
+    const owner = state.vpcId ? { vpcid: state.vpcId } : { networkid: state.networkId };
+    const created = await api.request("associateIpAddress", { ...scoped(inputs, {}), ...owner });
     ip = parseEntity(PublicIpSchema, created, "ipaddress", "associateIpAddress");
     ctx.facts.freshPublicIp = true;
   }

@@ -50,7 +50,8 @@ export function firewallRanges(controlNodes: number, size: number, etcdNodes: nu
  */
 export async function ensureNodeSshFirewall(ctx: ClusterContext): Promise<void> {
   const { api, inputs, state } = ctx;
-  if (state.directAccess || !state.ipAddressId) return;
+  // A VPC tier has no firewall: its ACL items admit SSH (phases/vpc.ts).
+  if (state.directAccess || state.vpcId || !state.ipAddressId) return;
   const ipId = state.ipAddressId;
   const retry = { deadline: ctx.deadline, what: "opening node SSH" };
   const firewall = parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules");
@@ -86,11 +87,12 @@ export async function rulesPhase(ctx: ClusterContext): Promise<void> {
     }
   };
 
-  // Firewall.
-  let firewall = await listRules(async () => parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules"));
-  const ranges = firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes);
+  // Firewall (not on a VPC IP: CloudStack refuses firewall rules there; the tier's ACL stands in).
+  const vpc = state.vpcId !== undefined;
+  let firewall = vpc ? [] : await listRules(async () => parseList(FirewallRuleSchema, await withRetry(() => listAllOrGone(api, "listFirewallRules", { ipaddressid: ipId, listall: true }, "firewallrule"), retry), "listFirewallRules"));
+  const ranges = vpc ? [] : firewallRanges(inputs.controlNodes, inputs.size, inputs.etcdNodes);
   // After a scale, our node-SSH range has another end: replace it (as CKS rebuilds SSH access).
-  const stale = firewall.filter((r) => ownedBy(ctx.clusterId, r.tags) && r.startport === 2222 && r.endport !== ranges[0].end);
+  const stale = firewall.filter((r) => ownedBy(ctx.clusterId, r.tags) && r.startport === 2222 && r.endport !== ranges[0]?.end);
   for (const rule of stale) {
     ctx.progress.line(phase, `removing firewall TCP ${rule.startport}-${rule.endport} (node count changed)`);
     await act(`removing firewall rule ${rule.startport}-${rule.endport}`, undefined, () => api.request("deleteFirewallRule", { id: rule.id }));

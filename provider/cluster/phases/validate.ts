@@ -7,6 +7,8 @@ import { zoneProblem } from "../zone";
 import { listTags, TAG } from "../tags";
 import { loadCniConfiguration } from "./cniSource";
 import { listAllOrGone } from "../listGone";
+import { validateVpc, validateVpcTier } from "./vpc";
+import { checkUserAffinityGroups } from "./affinity";
 
 const MIN_CPU = 2;
 const MIN_MEMORY = 2048;
@@ -67,7 +69,11 @@ export async function validatePhase(ctx: ClusterContext): Promise<void> {
 
   // An existing network must suit a cluster and not belong to another one.
   if (inputs.networkId) await validateNetwork(ctx, fail);
-  else if (ctx.state.networkId === undefined) ctx.state.directAccess = false;
+  else {
+    if (ctx.state.networkId === undefined) ctx.state.directAccess = false;
+    if (inputs.vpcId) await validateVpc(ctx, fail);
+  }
+  await checkUserAffinityGroups(ctx, fail);
 
   if (inputs.cniConfigurationId) {
     ctx.facts.cni = await loadCniConfiguration(api, inputs.cniConfigurationId, inputs.cniConfigDetails ?? {}, inputs.asNumber);
@@ -141,7 +147,12 @@ async function validateNetwork(ctx: ClusterContext, fail: (what: string) => neve
       fail(`networkId: ${inputs.controlNodes} control nodes on the Shared network ${network.name} need externalLoadBalancerIpAddress (a load balancer forwarding 6443 to the control nodes)`);
     }
     ctx.state.directAccess = true;
+  } else if (network.vpcid) {
+    if (inputs.externalLoadBalancerIpAddress) fail(`externalLoadBalancerIpAddress needs a Shared network, but ${network.name} is a VPC tier`);
+    await validateVpcTier(ctx, network, fail);
+    ctx.state.directAccess = false;
   } else {
+    if (inputs.vpcId) fail(`networkId: network ${network.name} is not a tier of VPC ${inputs.vpcId}; remove vpcId, or give a tier of that VPC`);
     if (inputs.externalLoadBalancerIpAddress) fail(`externalLoadBalancerIpAddress needs a Shared network, but ${network.name} is ${network.type ?? "Isolated"}`);
     const services = new Set(network.service.map((s) => s.name));
     const missing = NETWORK_SERVICES.filter((s) => !services.has(s));

@@ -2,6 +2,7 @@
 // Names are deterministic (`<prefix>-<role>-<i>`), and every VM is probed by tag and by exact name
 // before deploying, so a re-run never duplicates one; a VM left in Error by a failed deploy is
 // destroyed and deployed again.
+import { affinityGroupsFor, placementHint } from "./affinity";
 import { renderNodeUserData } from "../../kubernetes/userdata";
 import { parseEntity, parseList, VmSchema, type Vm } from "../entities";
 import { PhaseError, type ClusterContext, type ClusterScope } from "../context";
@@ -106,6 +107,7 @@ export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing:
     // A new VM has a new host key: forget the one pinned for an earlier VM of this name.
     delete state.hostKeys[node.name];
     const facts = ctx.facts;
+    const groups = affinityGroupsFor(ctx, node.role);
     const keypairs = [state.keypairName as string, ...(inputs.keypair ? [inputs.keypair] : [])];
     try {
       const result = await api.request("deployVirtualMachine", {
@@ -120,13 +122,14 @@ export async function deployOne(ctx: ClusterContext, node: NodeRecord, existing:
         keypairs,
         rootdisksize: inputs.nodeRootDiskSize,
         hypervisor: inputs.hypervisor,
+        affinitygroupids: groups.length > 0 ? groups : undefined,
       });
       vm = parseEntity(VmSchema, result, "virtualmachine", "deployVirtualMachine");
     } catch (err) {
       // A failed deploy job may leave the VM behind (Error state); remember its id so delete and resume find it.
       const entityId = (err as { entityId?: unknown }).entityId;
       if (typeof entityId === "string") node.virtualMachineId = entityId;
-      throw new PhaseError(phase, node.name, describeCloudError(err));
+      throw new PhaseError(phase, node.name, placementHint(ctx, node.role, describeCloudError(err)));
     }
   } else {
     ctx.progress.line(phase, `VM already exists (${vm.state})`, node.name);
