@@ -46,7 +46,10 @@ const SUCCESS_COMMANDS: ReadonlySet<string> = new Set([
   "deleteKubernetesCluster",
   "deleteKubernetesSupportedVersion",
   "deleteLoadBalancerRule",
+  "deleteAffinityGroup",
   "deleteNetwork",
+  "deleteNetworkACL",
+  "deleteNetworkACLList",
   "deletePortForwardingRule",
   "deleteSSHKeyPair",
   "deleteTags",
@@ -54,6 +57,7 @@ const SUCCESS_COMMANDS: ReadonlySet<string> = new Set([
   "disassociateIpAddress",
   "expungeVirtualMachine",
   "removeFromLoadBalancerRule",
+  "replaceNetworkACLList",
   "stopKubernetesCluster",
 ]);
 

@@ -12,6 +12,7 @@ import { ruleHandlers } from "./handlers/rules";
 import { tagHandlers } from "./handlers/tags";
 import { userDataHandlers } from "./handlers/userdata";
 import { vmHandlers } from "./handlers/vms";
+import { vpcHandlers } from "./handlers/vpcs";
 import { World, type NetworkRecord } from "./model";
 import { openLoadBalancer, openPortForwarding } from "./netops";
 import { defaultSeed, SeedSchema } from "./seed";
@@ -48,6 +49,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     ...vmHandlers(ctx),
     ...networkHandlers(ctx),
     ...ruleHandlers(ctx),
+    ...vpcHandlers(ctx),
     ...tagHandlers(ctx),
     ...keyPairHandlers(ctx),
     ...userDataHandlers(ctx),

@@ -23,6 +23,9 @@ export const TAGGABLE: Record<string, string> = {
   loadbalancer: "LoadBalancer",
   userdata: "UserData",
   template: "Template",
+  // ResourceTag.ResourceObjectType in apache/cloudstack api/src/main/java/com/cloud/server/ResourceTag.java.
+  vpc: "Vpc",
+  networkacl: "NetworkACL",
 };
 
 export class CloudContext {

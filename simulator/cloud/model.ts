@@ -53,6 +53,9 @@ export const NetworkSchema = z.object({
   subnet: str,
   nextHost: z.number().int(),
   created: str,
+  /** A VPC tier: its VPC and network ACL list (vpcs.ts). */
+  vpcId: opt,
+  aclId: opt,
 });
 export type NetworkRecord = z.infer<typeof NetworkSchema>;
 
@@ -62,11 +65,44 @@ export const PublicIpSchema = z.object({
   accountId: str,
   zoneId: str,
   networkId: opt,
+  /** An IP of a VPC; `networkId` is the tier a rule tied it to, if any. */
+  vpcId: opt,
   isSourceNat: z.boolean(),
   state: z.enum(["Allocating", "Allocated", "Releasing"]),
   created: str,
 });
 export type PublicIpRecord = z.infer<typeof PublicIpSchema>;
+
+export const VpcSchema = z.object({
+  id: str,
+  name: str,
+  displayText: str,
+  accountId: str,
+  zoneId: str,
+  offeringId: str,
+  cidr: str,
+  state: z.enum(["Enabled", "Inactive"]),
+  created: str,
+});
+export type VpcRecord = z.infer<typeof VpcSchema>;
+
+/** A VPC's own ACL list (the global default_allow / default_deny lists are not stored: vpcs.ts). */
+export const NetworkAclListSchema = z.object({ id: str, name: str, description: str, vpcId: str });
+export type NetworkAclListRecord = z.infer<typeof NetworkAclListSchema>;
+
+export const NetworkAclItemSchema = z.object({
+  id: str,
+  aclId: str,
+  number: z.number().int(),
+  protocol: str,
+  startPort: z.number().int().optional(),
+  endPort: z.number().int().optional(),
+  trafficType: z.enum(["Ingress", "Egress"]),
+  action: z.enum(["Allow", "Deny"]),
+  cidrs: z.array(str),
+  state: z.enum(["Add", "Active"]),
+});
+export type NetworkAclItemRecord = z.infer<typeof NetworkAclItemSchema>;
 
 export const FirewallRuleSchema = z.object({
   id: str,
@@ -208,6 +244,10 @@ export const WorldSchema = z.object({
   kubernetesClusters: z.array(KubernetesClusterSchema).default([]),
   /** Ids of entities that existed and were removed (older snapshots have none). */
   removedIds: z.array(str).default([]),
+  /** VPCs and their ACLs (older snapshots have none). */
+  vpcs: z.array(VpcSchema).default([]),
+  networkAclLists: z.array(NetworkAclListSchema).default([]),
+  networkAclItems: z.array(NetworkAclItemSchema).default([]),
 });
 export type WorldSnapshot = z.infer<typeof WorldSchema>;
 
@@ -244,6 +284,9 @@ export class World {
   userData = new TrackedMap<UserDataRecord>(this.removedIds);
   isos = new TrackedMap<IsoRecord>(this.removedIds);
   kubernetesClusters = new TrackedMap<KubernetesClusterRecord>(this.removedIds);
+  vpcs = new TrackedMap<VpcRecord>(this.removedIds);
+  networkAclLists = new TrackedMap<NetworkAclListRecord>(this.removedIds);
+  networkAclItems = new TrackedMap<NetworkAclItemRecord>(this.removedIds);
 
   /** Did an entity with this id ever exist (present now, or removed)? */
   everExisted(id: string, ...maps: ReadonlyArray<ReadonlyMap<string, unknown>>): boolean {
@@ -277,6 +320,9 @@ export class World {
       isos: copy(this.isos),
       kubernetesClusters: copy(this.kubernetesClusters),
       removedIds: [...this.removedIds],
+      vpcs: copy(this.vpcs),
+      networkAclLists: copy(this.networkAclLists),
+      networkAclItems: copy(this.networkAclItems),
     };
   }
 
@@ -302,6 +348,9 @@ export class World {
     fill(this.userData, s.userData);
     fill(this.isos, s.isos);
     fill(this.kubernetesClusters, s.kubernetesClusters);
+    fill(this.vpcs, s.vpcs);
+    fill(this.networkAclLists, s.networkAclLists);
+    fill(this.networkAclItems, s.networkAclItems);
     this.removedIds.clear();
     for (const id of s.removedIds) this.removedIds.add(id);
   }

@@ -2,6 +2,7 @@
 // network implementation (with its source NAT IP) and real listeners for PF / LB rules.
 import type { SocketAddress } from "../contracts";
 import { inCidr } from "./addresses";
+import { aclAdmits } from "./vpcs";
 import type { CloudContext } from "./context";
 import type { LoadBalancerRuleRecord, NetworkRecord, PortForwardingRuleRecord, PublicIpRecord } from "./model";
 import { insufficientCapacity, resourceAllocation } from "./util";
@@ -114,7 +115,8 @@ export async function implementNetwork(ctx: CloudContext, net: NetworkRecord): P
       net.state = "Allocated";
       throw err;
     }
-    if (net.type === "Isolated" && net.accountId !== undefined) {
+    // A VPC tier shares its VPC's source NAT IP (allocated by createVPC).
+    if (net.type === "Isolated" && net.accountId !== undefined && !net.vpcId) {
       const hasSourceNat = [...ctx.world.publicIps.values()].some((ip) => ip.networkId === net.id && ip.isSourceNat);
       if (!hasSourceNat) allocatePublicIp(ctx, net.zoneId, net.accountId, net.id, true);
     }
@@ -126,6 +128,19 @@ export async function implementNetwork(ctx: CloudContext, net: NetworkRecord): P
   } finally {
     implementing.delete(net);
   }
+}
+
+/**
+ * Ingress to a public port: on isolated networks a covering firewall rule; on a VPC IP the tier's ACL
+ * list, which sees the VM's port after NAT (`privatePort`, vpcs.ts).
+ */
+export function ingressAllows(ctx: CloudContext, ipId: string, remote: string, port: number, privatePort: number, protocol: string): boolean {
+  const ip = ctx.world.publicIps.get(ipId);
+  if (ip?.vpcId) {
+    const tier = ip.networkId ? ctx.world.networks.get(ip.networkId) : undefined;
+    return tier !== undefined && aclAdmits(ctx, tier, remote, privatePort, protocol);
+  }
+  return firewallAllows(ctx, ipId, remote, port, protocol);
 }
 
 /** Firewall on isolated networks: ingress to a public port needs a covering firewall rule. */
@@ -155,7 +170,7 @@ export async function openPortForwarding(ctx: CloudContext, rule: PortForwarding
         if (!vm || vm.state !== "Running") return null;
         return ctx.options.nodes.endpoint(vm.id, privatePort);
       },
-      allow: (remote: string, port: number) => firewallAllows(ctx, rule.ipId, remote, port, rule.protocol),
+      allow: (remote: string, port: number) => ingressAllows(ctx, rule.ipId, remote, port, privatePort, rule.protocol),
     });
   }
   await ctx.listeners.open(rule.id, specs);
@@ -183,7 +198,7 @@ export async function openLoadBalancer(ctx: CloudContext, rule: LoadBalancerRule
         next = (next + 1) % Number.MAX_SAFE_INTEGER;
         return target;
       },
-      allow: (remote: string, port: number) => firewallAllows(ctx, rule.ipId, remote, port, rule.protocol),
+      allow: (remote: string, port: number) => ingressAllows(ctx, rule.ipId, remote, port, rule.privatePort, rule.protocol),
     },
   ]);
 }

@@ -1,6 +1,7 @@
 // Response objects with CloudStack's real field names (responseFields in cloudstack-api.json).
 // Undefined fields are dropped by JSON serialisation, as Gson omits nulls.
 import type { CloudContext } from "./context";
+import { aclListName } from "./vpcs";
 import type {
   FirewallRuleRecord,
   IsoRecord,
@@ -107,6 +108,7 @@ export function renderNetwork(ctx: CloudContext, n: NetworkRecord): Record<strin
     gateway: n.gateway,
     netmask: n.netmask,
     cidr: `${n.subnet}.0/24`,
+    ...(n.vpcId ? { vpcid: n.vpcId, aclid: n.aclId, aclname: aclListName(ctx, n.aclId) } : {}),
     zoneid: n.zoneId,
     zonename: zone?.name,
     networkofferingid: n.offeringId,
@@ -153,6 +155,7 @@ export function renderPublicIp(ctx: CloudContext, ip: PublicIpRecord): Record<st
     isstaticnat: false,
     issystem: false,
     associatednetworkid: ip.networkId,
+    ...(ip.vpcId ? { vpcid: ip.vpcId, vpcname: ctx.world.vpcs.get(ip.vpcId)?.name } : {}),
     associatednetworkname: net?.name,
     networkid: "0e000000-0000-4000-8000-000000000902",
     state: ip.state,

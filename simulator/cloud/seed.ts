@@ -77,6 +77,17 @@ export const SeedNetworkOfferingSchema = z.object({
    * cloud-init DataSourceConfigDrive).
    */
   userDataProvider: z.enum(["VirtualRouter", "ConfigDrive"]).default("VirtualRouter"),
+  /** An offering for VPC tiers (NetworkOfferingVO.forVpc): only tiers may use it, and tiers only these. */
+  forvpc: z.boolean().default(false),
+});
+
+export const SeedVpcOfferingSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  displaytext: z.string().optional(),
+  services: z.array(z.string()),
+  state: z.enum(["Enabled", "Disabled"]).default("Enabled"),
+  isdefault: z.boolean().default(false),
 });
 
 export const SeedSharedNetworkSchema = z.object({
@@ -116,6 +127,7 @@ export const SeedSchema = z.object({
   osTypes: z.array(SeedOsTypeSchema),
   templates: z.array(SeedTemplateSchema),
   networkOfferings: z.array(SeedNetworkOfferingSchema),
+  vpcOfferings: z.array(SeedVpcOfferingSchema).default([]),
   sharedNetworks: z.array(SeedSharedNetworkSchema),
   accounts: z.array(SeedAccountSchema).min(1),
   settings: z.record(z.string(), z.string()),
@@ -155,7 +167,11 @@ export const SEED_IDS = {
     kubernetes: "40000000-0000-4000-8000-000000000501",
     isolated: "40000000-0000-4000-8000-000000000502",
     shared: "40000000-0000-4000-8000-000000000503",
+    vpcTier: "40000000-0000-4000-8000-000000000504",
   },
+  vpcOffering: "40000000-0000-4000-8000-000000000511",
+  /** CloudStack's global ACL lists (ids 1 and 2 in network_acl; fixed UUIDs here). */
+  networkAcls: { defaultDeny: "ac100000-0000-4000-8000-000000000001", defaultAllow: "ac100000-0000-4000-8000-000000000002" },
   sharedNetwork: "5e000000-0000-4000-8000-000000000601",
   accounts: { admin: "ac000000-0000-4000-8000-000000000701", user: "ac000000-0000-4000-8000-000000000702" },
   users: { admin: "a5000000-0000-4000-8000-000000000801", user: "a5000000-0000-4000-8000-000000000802" },
@@ -219,6 +235,23 @@ export function defaultSeed(): Seed {
         displaytext: "Offering for Shared networks",
         guestiptype: "Shared",
         services: ["UserData", "Dhcp", "Dns"],
+        isdefault: true,
+      },
+      {
+        id: SEED_IDS.networkOfferings.vpcTier,
+        name: "DefaultIsolatedNetworkOfferingForVpcNetworks",
+        displaytext: "Offering for Isolated VPC networks with Source Nat service enabled",
+        guestiptype: "Isolated",
+        services: ["SourceNat", "StaticNat", "NetworkACL", "PortForwarding", "Lb", "UserData", "Dhcp", "Dns"],
+        forvpc: true,
+      },
+    ],
+    vpcOfferings: [
+      {
+        id: SEED_IDS.vpcOffering,
+        name: "Default VPC offering",
+        displaytext: "Default VPC offering",
+        services: ["SourceNat", "StaticNat", "NetworkACL", "PortForwarding", "Lb", "UserData", "Dhcp", "Dns", "Vpn"],
         isdefault: true,
       },
     ],

@@ -186,7 +186,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
         .filter((o) => basicFilter(params, o, [o.name]) && nameMatches(params, o.name))
         .filter((o) => params["state"] === undefined || params["state"].toLowerCase() === o.state.toLowerCase())
         .filter((o) => params["guestiptype"] === undefined || params["guestiptype"].toLowerCase() === o.guestiptype.toLowerCase())
-        .filter(() => params["forvpc"] === undefined || !bool(params, "forvpc"))
+        .filter((o) => params["forvpc"] === undefined || bool(params, "forvpc") === o.forvpc)
         .filter((o) => params["sourcenatsupported"] === undefined || bool(params, "sourcenatsupported") === o.services.includes("SourceNat"))
         .filter((o) => {
           const wanted = (params["supportedservices"] ?? "").split(",").filter((s) => s !== "");
@@ -206,7 +206,7 @@ export function catalogHandlers(ctx: CloudContext): Record<string, CommandHandle
           state: o.state,
           guestiptype: o.guestiptype,
           service: o.services.map((s) => ({ name: s, provider: [{ name: "VirtualRouter" }] })),
-          forvpc: false,
+          forvpc: o.forvpc,
           fornsx: false,
           networkmode: "NATTED",
           ispersistent: false,

@@ -5,6 +5,7 @@ import type { NetworkRecord, PublicIpRecord } from "../model";
 import { allocatePublicIp, allocateSubnet, checkPublicIpAvailable, DURATIONS, implementNetwork } from "../netops";
 import { renderNetwork, renderPublicIp } from "../render";
 import { bool, invalidValue, paramError, permissionDenied, required, resourceAllocation } from "../util";
+import { createTier } from "./vpcs";
 
 /** Networks a caller may use: its own plus shared (domain-wide) ones. */
 function usable(caller: Caller, n: NetworkRecord): boolean {
@@ -52,6 +53,12 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
       if (!acc?.isAdmin && owned >= ctx.seed.limits.network) {
         throw resourceAllocation(`Maximum number of resources of type 'network' for account name=${acc?.name} in Domain Id=1 has been exceeded.`);
       }
+      if (params["vpcid"] === undefined && offering.forvpc) throw paramError(`Network offering ${offering.name} can be used for VPC networks only`);
+      if (params["vpcid"] !== undefined) {
+        const tier = createTier(ctx, params, caller, { id: ctx.uuid(), name, displayText: params["displaytext"] ?? name, accountId, zoneId, offeringId, type: "Isolated", state: "Allocated", nextHost: 2, created: ctx.now() });
+        nets.set(tier.id, tier);
+        return { kind: "object", entityKey: "network", entity: renderNetwork(ctx, tier) };
+      }
       const subnet = allocateSubnet(ctx);
       const net: NetworkRecord = {
         id: ctx.uuid(),
@@ -89,7 +96,11 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
               );
             }
             await ctx.sleep(DURATIONS.networkDelete);
-            for (const ip of [...ctx.world.publicIps.values()].filter((ip) => ip.networkId === net.id)) await releaseIp(ip);
+            for (const ip of [...ctx.world.publicIps.values()].filter((ip) => ip.networkId === net.id)) {
+              // A VPC's IPs stay with the VPC; the tier only lets go of them (VpcManagerImpl.unassignIPFromVpcNetwork).
+              if (ip.vpcId) ip.networkId = undefined;
+              else await releaseIp(ip);
+            }
             ctx.removeTagsOf("Network", net.id);
             nets.delete(net.id);
             return { kind: "success" };
@@ -99,7 +110,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
     },
 
     listNetworks: (params, caller) => {
-      ctx.checkListIds("listNetworks", params, { id: [nets] });
+      ctx.checkListIds("listNetworks", params, { id: [nets], vpcid: [ctx.world.vpcs] });
       const inScope = ctx.listScope(caller, params);
       const byTag = ctx.tagFilter(params, "Network");
       const items = [...nets.values()]
@@ -110,7 +121,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
         .filter((n) => params["type"] === undefined || n.type.toLowerCase() === params["type"].toLowerCase())
         .filter((n) => params["networkofferingid"] === undefined || n.offeringId === params["networkofferingid"])
         .filter((n) => params["canusefordeploy"] === undefined || bool(params, "canusefordeploy") === usable(caller, n))
-        .filter(() => params["vpcid"] === undefined)
+        .filter((n) => params["vpcid"] === undefined || n.vpcId === params["vpcid"])
         .filter((n) => {
           const wanted = (params["supportedservices"] ?? "").split(",").filter((s) => s !== "");
           const services = ctx.seed.networkOfferings.find((o) => o.id === n.offeringId)?.services ?? [];
@@ -125,17 +136,24 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
       const cmd = "associateIpAddress";
       const accountId = ctx.actingAccount(caller, params);
       let net: NetworkRecord | undefined;
-      if (params["vpcid"] !== undefined) throw invalidValue(cmd, "vpcid", params["vpcid"]);
+      let vpcId: string | undefined;
+      if (params["vpcid"] !== undefined) {
+        // An IP of the VPC, tied to a tier by its first rule (IpAddressManagerImpl.associateIPToVpc).
+        if (params["networkid"] !== undefined) throw paramError("Only one of networkId or vpcId can be specified");
+        vpcId = ctx.owned(ctx.world.vpcs, caller, cmd, "vpcid", params["vpcid"]).id;
+      }
       if (params["networkid"] !== undefined) {
         net = ctx.owned(nets, caller, cmd, "networkid", params["networkid"]);
         if (net.type === "Shared") throw paramError(`Can't associate a public IP address with the shared network ${net.name}`);
+        if (net.vpcId) throw paramError(`Can't assign ip to the network directly when network belongs to VPC. Specify vpcId to associate ip address to VPC`);
       }
-      const zoneId = net?.zoneId ?? params["zoneid"];
+      const zoneId = net?.zoneId ?? (vpcId ? ctx.world.vpcs.get(vpcId)?.zoneId : undefined) ?? params["zoneid"];
       if (zoneId === undefined) throw paramError("Unable to figure out zone to assign ip to. Please specify either zoneId, or networkId, or vpcId in the call");
       ctx.zoneOrThrow(cmd, "zoneid", zoneId);
       if (params["ipaddress"] !== undefined) throw paramError(`Specific public IP ${params["ipaddress"]} is not available in the simulator's ranges`);
       checkPublicIpAvailable(ctx, zoneId, accountId, true);
       const ip = allocatePublicIp(ctx, zoneId, accountId, net?.id, false);
+      if (vpcId) ip.vpcId = vpcId;
       ip.state = "Allocating";
       return {
         kind: "async",
@@ -164,7 +182,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
         ip = ctx.owned(ctx.world.publicIps, caller, cmd, "ipaddress", ip.id);
       } else throw paramError("Either id or ipaddress must be specified");
       const target = ip;
-      if (target.isSourceNat) throw paramError(`IP address ${target.address} is a source NAT IP and cannot be released while its network exists`);
+      if (target.isSourceNat) throw paramError(`IP address ${target.address} is a source NAT IP and cannot be released while its ${target.vpcId ? "VPC" : "network"} exists`);
       return {
         kind: "async",
         work: {
@@ -180,7 +198,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
     },
 
     listPublicIpAddresses: (params, caller) => {
-      ctx.checkListIds("listPublicIpAddresses", params, { id: [ctx.world.publicIps], associatednetworkid: [nets] });
+      ctx.checkListIds("listPublicIpAddresses", params, { id: [ctx.world.publicIps], associatednetworkid: [nets], vpcid: [ctx.world.vpcs] });
       const inScope = ctx.listScope(caller, params);
       const byTag = ctx.tagFilter(params, "PublicIpAddress");
       const items = [...ctx.world.publicIps.values()]
@@ -195,7 +213,7 @@ export function networkHandlers(ctx: CloudContext): Record<string, CommandHandle
         .filter(() => params["isstaticnat"] === undefined || !bool(params, "isstaticnat"))
         .filter((ip) => params["zoneid"] === undefined || ip.zoneId === params["zoneid"])
         .filter((ip) => params["state"] === undefined || ip.state.toLowerCase() === params["state"].toLowerCase())
-        .filter(() => params["vpcid"] === undefined)
+        .filter((ip) => params["vpcid"] === undefined || ip.vpcId === params["vpcid"])
         .filter((ip) => byTag === undefined || byTag(ip.id))
         .map((ip) => renderPublicIp(ctx, ip));
       return { kind: "list", entityKey: "publicipaddress", items };

@@ -71,6 +71,37 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     return ip;
   }
 
+  /**
+   * A VPC IP is tied to a tier by its first PF / LB rule (RulesManagerImpl.createPortForwardingRule and
+   * LoadBalancingRulesManagerImpl.createPublicLoadBalancerRule: associateIPToGuestNetwork when the IP's
+   * VPC is the network's), and let go again when its last such rule goes (unassignIPFromVpcNetwork).
+   * Returns whether this call tied it, so a refused rule can undo that.
+   */
+  function tieVpcIp(cmd: string, ip: PublicIpRecord, params: Params, caller: Caller, service: "PortForwarding" | "Lb"): boolean {
+    if (!ip.vpcId) return false;
+    const wanted = params["networkid"];
+    if (ip.networkId !== undefined) {
+      if (wanted !== undefined && wanted !== ip.networkId) throw paramError(`Ip address ${ip.address} is not assigned to the network ${wanted}; it is associated with network ${ip.networkId}`);
+      return false;
+    }
+    if (wanted === undefined) {
+      throw paramError(`Unable to create ${service === "Lb" ? "load balancer" : "port forwarding"} rule for the ipAddress id=${ip.id} as ip is not associated with any network and no networkId is passed in`);
+    }
+    const tier = ctx.owned(w.networks, caller, cmd, "networkid", wanted);
+    if (tier.vpcId !== ip.vpcId) throw paramError(`Ip address ${ip.address} is not assigned to the network ${tier.name}`);
+    const services = ctx.seed.networkOfferings.find((o) => o.id === tier.offeringId)?.services ?? [];
+    if (!services.includes(service)) throw paramError(service === "Lb" ? "LB service is not supported in specified network id" : `Service PortForwarding is not supported in the network id=${tier.id}`);
+    ip.networkId = tier.id;
+    return true;
+  }
+
+  function untieVpcIpIfUnused(ipId: string): void {
+    const ip = w.publicIps.get(ipId);
+    if (!ip?.vpcId || ip.isSourceNat) return;
+    const used = [...w.portForwardingRules.values()].some((r) => r.ipId === ipId) || [...w.loadBalancerRules.values()].some((r) => r.ipId === ipId);
+    if (!used) ip.networkId = undefined;
+  }
+
   function addFirewallRecord(ip: PublicIpRecord, protocol: string, start: number | undefined, end: number | undefined, cidrs: string[]): FirewallRuleRecord {
     const rule: FirewallRuleRecord = { id: ctx.uuid(), ipId: ip.id, accountId: ip.accountId, protocol, startPort: start, endPort: end, cidrs, state: "Add" };
     w.firewallRules.set(rule.id, rule);
@@ -121,6 +152,12 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
   const createFirewallRule: CommandHandler = (params, caller) => {
     const cmd = "createFirewallRule";
     const ip = ipFor(caller, cmd, "ipaddressid", required(params, cmd, "ipaddressid"));
+    // A VPC tier's offering has no Firewall service: its network ACL list stands in (NetworkModelImpl
+    // .checkIpForService via FirewallManagerImpl.validateFirewallRule).
+    if (ip.vpcId) {
+      if (ip.networkId === undefined) throw paramError(`Unable to create firewall rule; ip id=${ip.id} is not associated with any network`);
+      throw paramError(`Service Firewall is not supported in the network id=${ip.networkId}`);
+    }
     const protocol = required(params, cmd, "protocol").toLowerCase();
     if (!["tcp", "udp", "icmp", "all"].includes(protocol)) throw paramError(`Invalid protocol ${protocol}: one of tcp, udp, icmp, all`);
     const start = int(params, cmd, "startport");
@@ -167,6 +204,18 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     if (vm.state === "Destroyed" || vm.state === "Expunging" || vm.state === "Error") {
       throw paramError(`Invalid user vm: ${vm.name}; it is in state ${vm.state}`);
     }
+    const tied = tieVpcIp(cmd, ip, params, caller, "PortForwarding");
+    try {
+      return createPortForward(params, ip, vm, protocol, { privatePort, publicPort, privateEnd, publicEnd });
+    } catch (err) {
+      if (tied) ip.networkId = undefined;
+      throw err;
+    }
+  };
+
+  function createPortForward(params: Params, ip: PublicIpRecord, vm: { id: string; name: string; networkId: string; guestIp: string }, protocol: string, ports: { privatePort: number; publicPort: number; privateEnd: number; publicEnd: number }): HandlerResult {
+    const cmd = "createPortForwardingRule";
+    const { privatePort, publicPort, privateEnd, publicEnd } = ports;
     if (ip.networkId === undefined) throw paramError(`Unable to create port forwarding rule; ip id=${ip.id} is not associated with any network`);
     if (vm.networkId !== ip.networkId) throw paramError(`Unable to create port forwarding rule; vm ${vm.name} is not in network ${ip.networkId} of the IP`);
     if (params["networkid"] !== undefined && params["networkid"] !== ip.networkId) throw invalidValue(cmd, "networkid", params["networkid"]);
@@ -188,7 +237,8 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
       cidrs,
       state: "Add",
     };
-    if (bool(params, "openfirewall", true)) rule.firewallRuleId = addFirewallRecord(ip, protocol, publicPort, publicEnd, cidrs).id;
+    // openfirewall means nothing on a VPC IP (no Firewall service there).
+    if (bool(params, "openfirewall", true) && !ip.vpcId) rule.firewallRuleId = addFirewallRecord(ip, protocol, publicPort, publicEnd, cidrs).id;
     w.portForwardingRules.set(rule.id, rule);
     return applyListenerRule(rule, w.portForwardingRules, {
       label: "Port forwarding rule",
@@ -197,7 +247,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
       entityKey: "portforwardingrule",
       render: () => renderPortForwardingRule(ctx, rule),
     });
-  };
+  }
 
   const createLoadBalancerRule: CommandHandler = (params, caller) => {
     const cmd = "createLoadBalancerRule";
@@ -211,6 +261,17 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
     const ipId = params["publicipid"];
     if (ipId === undefined) throw paramError("Unable to create load balancer rule: publicipid is required by the simulator");
     const ip = ipFor(caller, cmd, "publicipid", ipId);
+    const tied = tieVpcIp(cmd, ip, params, caller, "Lb");
+    try {
+      return createLoadBalancer(params, ip, name, algorithm, privatePort, publicPort);
+    } catch (err) {
+      if (tied) ip.networkId = undefined;
+      throw err;
+    }
+  };
+
+  function createLoadBalancer(params: Params, ip: PublicIpRecord, name: string, algorithm: string, privatePort: number, publicPort: number): HandlerResult {
+    const cmd = "createLoadBalancerRule";
     if (ip.networkId === undefined) throw paramError(`Unable to create load balancer rule; ip id=${ip.id} is not associated with any network`);
     if (params["networkid"] !== undefined && params["networkid"] !== ip.networkId) throw invalidValue(cmd, "networkid", params["networkid"]);
     const protocol = (params["protocol"] ?? "tcp").toLowerCase();
@@ -233,7 +294,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
       members: [],
       state: "Add",
     };
-    if (bool(params, "openfirewall", true)) rule.firewallRuleId = addFirewallRecord(ip, rule.protocol, publicPort, publicPort, cidrs).id;
+    if (bool(params, "openfirewall", true) && !ip.vpcId) rule.firewallRuleId = addFirewallRecord(ip, rule.protocol, publicPort, publicPort, cidrs).id;
     w.loadBalancerRules.set(rule.id, rule);
     return applyListenerRule(rule, w.loadBalancerRules, {
       label: "Load balancer rule",
@@ -242,7 +303,7 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
       entityKey: "loadbalancer",
       render: () => renderLoadBalancerRule(ctx, rule),
     });
-  };
+  }
 
   function memberIds(params: Params, command: string, caller: Caller): string[] {
     const ids = [...list(params, "virtualmachineids"), ...mapEntries(params, "vmidipmap").map((e) => e["vmid"]).filter((x): x is string => !!x)];
@@ -313,6 +374,8 @@ export function ruleHandlers(ctx: CloudContext): Record<string, CommandHandler> 
             ctx.removeTagsOf(tagType, rule.id);
             deleteFirewallRecord(rule.firewallRuleId);
             await ctx.listeners.close(rule.id);
+            const ipId = (rule as { ipId?: unknown }).ipId;
+            if (typeof ipId === "string") untieVpcIpIfUnused(ipId);
             return { kind: "success" };
           },
         },

@@ -26,6 +26,12 @@ export function tagHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       PortForwardingRule: () => w.portForwardingRules.get(id),
       LoadBalancer: () => w.loadBalancerRules.get(id),
       UserData: () => w.userData.get(id),
+      Vpc: () => w.vpcs.get(id),
+      NetworkACL: () => {
+        const item = w.networkAclItems.get(id);
+        const list = item ? w.networkAclLists.get(item.aclId) : undefined;
+        return list ? w.vpcs.get(list.vpcId) : undefined;
+      },
       Template: () => (ctx.seed.templates.some((t) => t.id === id) ? { accountId: ctx.seed.accounts.find((a) => a.isAdmin)?.id } : undefined),
     };
     const found = lookup[type]?.();
