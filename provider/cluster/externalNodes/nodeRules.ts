@@ -1,4 +1,4 @@
-// SSH access to an external node through the cluster's public IP (isolated networks only), as CKS's
+// SSH access to an external node through the cluster's public IP (isolated networks and VPC tiers), as CKS's
 // KubernetesClusterAddWorker.validateAndSetupNode does: a firewall rule for one port (not on VPCs) and a
 // port forward port → 22. CKS takes 2222 + the cluster's node count + i; that port is the next worker's
 // on a scale-up, so ours start above the cluster's whole range (2222 + maxClusterSize) and take the
@@ -6,7 +6,7 @@
 import type { CloudApi } from "../cloudApi";
 import { isNotFoundError } from "../cloudErrors";
 import { SSH_START_PORT } from "../clusterState";
-import { FirewallRuleSchema, parseEntity, parseList, PortForwardingRuleSchema, tagMap, type FirewallRule, type PortForwardingRule } from "../entities";
+import { FirewallRuleSchema, parseEntity, parseList, PortForwardingRuleSchema, PublicIpSchema as PublicIpAddressSchema, tagMap, type FirewallRule, type PortForwardingRule } from "../entities";
 import { listAllOrGone } from "../listGone";
 import { DEFAULT_MAX_CLUSTER_SIZE } from "../../resources/clusterInputs";
 import { clusterTags, createTags, TAG } from "../tags";
@@ -17,6 +17,11 @@ async function rulesOn(api: CloudApi, ipAddressId: string): Promise<{ pfs: PortF
   const pfs = parseList(PortForwardingRuleSchema, await listAllOrGone(api, "listPortForwardingRules", { ipaddressid: ipAddressId, listall: true }, "portforwardingrule"), "listPortForwardingRules");
   const fws = parseList(FirewallRuleSchema, await listAllOrGone(api, "listFirewallRules", { ipaddressid: ipAddressId, listall: true }, "firewallrule"), "listFirewallRules");
   return { pfs, fws };
+}
+
+async function isVpcIp(api: CloudApi, ipAddressId: string): Promise<boolean> {
+  const ips = parseList(PublicIpAddressSchema, await listAllOrGone(api, "listPublicIpAddresses", { id: ipAddressId, listall: true }, "publicipaddress"), "listPublicIpAddresses");
+  return typeof ips[0]?.vpcid === "string";
 }
 
 const ours = (tags: { key: string; value: string }[], clusterId: string, nodeName: string): boolean => {
@@ -60,7 +65,9 @@ export async function ensureNodeRules(api: CloudApi, t: NodeRulesTarget, say: (w
     if (clash) throw new Error(`sshPort ${port} is already forwarded on the cluster's public IP (to VM ${clash.virtualmachineid ?? "?"}); choose another sshPort or leave it unset`);
   }
   let fw = fws.find((r) => ours(r.tags, t.clusterId, t.nodeName));
-  if (!fw) {
+  // A VPC IP takes no firewall rules: the cluster's ACL items on its tier admit port 22 (phases/vpc.ts).
+  const onVpc = !fw && (await isVpcIp(api, t.ipAddressId));
+  if (!fw && !onVpc) {
     say(`firewall TCP ${port}-${port} (node SSH)`);
     const created = await api.request("createFirewallRule", { ipaddressid: t.ipAddressId, protocol: "tcp", startport: port, endport: port, cidrlist: ["0.0.0.0/0"] });
     fw = parseEntity(FirewallRuleSchema, created, "firewallrule", "createFirewallRule");

@@ -1,6 +1,9 @@
 import type { Simulator } from "../../../simulator";
 import { SEED_IDS } from "../../../simulator";
 import { api, clusterArgs, createVersion, expectNoLeaks, kubectlNodes, providers, startSim } from "./harness";
+import { deployOwnVm, nodeArgs, nodeProvider } from "../cluster-node/harness";
+
+jest.setTimeout(240_000);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -77,5 +80,28 @@ describe("a cluster on a VPC tier (CKS §3.3 rule 3, §4.2 VPC rules)", () => {
     const left = (await a.listAll("listNetworkACLs", { aclid: aclId }, "networkacl")) as Item[];
     expect(left.map((i) => i.id)).toEqual([mine.networkacl.id]);
     expect((await a.listAll("listNetworks", { id: tier.network.id }, "network")).length).toBe(1);
+  });
+
+  it("joins a ClusterNode through the VPC IP without a firewall rule, and removes its port forward on delete", async () => {
+    const p = providers();
+    const version = await createVersion(sim, p);
+    const vpcId = await createVpc("byo-vpc", "10.50.0.0/16");
+    const created = await p.cluster.create(clusterArgs(sim, version.id, version.semanticVersion, { name: "vpcbyo", size: 1, vpcId }));
+    const cluster = created.outs as Record<string, unknown>;
+    const vmId = await deployOwnVm(sim, cluster, { name: "vpcbyo-extra-1" });
+    const nodes = nodeProvider();
+    const checked = await nodes.check!({}, nodeArgs(sim, cluster, { virtualMachineId: vmId }));
+    expect(checked.failures).toEqual([]);
+    const joined = await nodes.create!(checked.inputs);
+    expect(joined.outs).toMatchObject({ state: "Ready" });
+    expect((await kubectlNodes(String(cluster.kubeconfig))).find((n) => n.name === "vpcbyo-extra-1")?.ready).toBe(true);
+    expect(sim.audit.records({ kind: "api", command: "createFirewallRule" })).toEqual([]);
+    await nodes.delete!(joined.id, joined.outs);
+    const a = api(sim);
+    const pfs = (await a.listAll("listPortForwardingRules", { ipaddressid: String(cluster.ipAddressId), listall: true }, "portforwardingrule")) as { virtualmachineid: string }[];
+    expect(pfs.some((r) => r.virtualmachineid === vmId)).toBe(false);
+    await a.request("destroyVirtualMachine", { id: vmId, expunge: true });
+    await p.cluster.delete!(created.id, cluster);
+    await expectNoLeaks(sim, cluster);
   });
 });
