@@ -101,6 +101,8 @@ export async function inventory(sim: Simulator): Promise<Record<string, string[]
     kubernetesVersions: (await list("listKubernetesSupportedVersions", "kubernetessupportedversion").catch(() => [])).map((v) => String(v.name)).sort(),
     loadBalancerRules: (await list("listLoadBalancerRules", "loadbalancerrule")).map((r) => String(r.name)).sort(),
     tags: (await list("listTags", "tag")).map((t) => `${String(t.key)}=${String(t.value)}`).sort(),
+    networkAclLists: (await list("listNetworkACLLists", "networkacllist")).map((l) => String(l.name)).sort(),
+    affinityGroups: (await list("listAffinityGroups", "affinitygroup").catch(() => [])).map((g) => String(g.name)).sort(),
   };
 }
 
