@@ -89,6 +89,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         await options.nodes.start(bootSpec(ctx, vm));
       } else if (vm.state === "Stopping") {
         vm.state = "Stopped";
+        vm.hostId = undefined;
       }
       if (vm.state === "Destroyed") scheduleExpunge(ctx, vm);
       if (vm.isoId) {
