@@ -14,6 +14,7 @@ import { userDataHandlers } from "./handlers/userdata";
 import { vmHandlers } from "./handlers/vms";
 import { World, type NetworkRecord } from "./model";
 import { openLoadBalancer, openPortForwarding } from "./netops";
+import { affinityGroupHandlers } from "./handlers/affinityGroups";
 import { hostHandlers } from "./handlers/hosts";
 import { defaultSeed, SeedSchema } from "./seed";
 import { bootSpec, scheduleExpunge } from "./vmops";
@@ -54,6 +55,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     ...userDataHandlers(ctx),
     ...isoHandlers(ctx),
     ...hostHandlers(ctx),
+    ...affinityGroupHandlers(ctx),
     ...(seed.features.kubernetesServiceApi ? kubernetesClusterHandlers(ctx) : {}),
   };
   if (!seed.features.cniConfigurationApi) for (const c of CNI_COMMANDS) delete handlers[c];

@@ -6,6 +6,7 @@
 // checkIfHostHasCapacity), else InsufficientServerCapacityException (533) from
 // engine/orchestration/.../VirtualMachineManagerImpl.java orchestrateStart
 // ("Unable to create a deployment for " + vmProfile).
+import { applyAffinity } from "./affinity";
 import type { CloudContext } from "./context";
 import type { VmRecord } from "./model";
 import { SEED_IDS, type Seed } from "./seed";
@@ -64,22 +65,20 @@ export function hostUsage(ctx: CloudContext, hostId: string, excludeVmId?: strin
 
 /**
  * Pick a host for a VM about to power on and record it (hostId). The VM's hypervisor, when set,
- * restricts the candidates (DeploymentPlanningManagerImpl: plan by vm hypervisor type). Hosts
- * dedicated to a domain or an account are avoided for user VMs, as no ExplicitDedication affinity
- * group is implemented yet (DeploymentPlanningManagerImpl.checkForNonDedicatedResources adds all
- * dedicated hosts to the avoid set when the VM has no explicit dedication group). The last host is
+ * restricts the candidates (DeploymentPlanningManagerImpl: plan by vm hypervisor type); the VM's
+ * affinity groups and host dedication filter and order them (affinity.ts applyAffinity). The last host is
  * tried first (DeploymentPlanningManagerImpl.planDeployment: "Trying to deploy on the last host").
  */
 export function placeVm(
   ctx: CloudContext,
   vm: Pick<VmRecord, "id" | "name" | "zoneId" | "cpuNumber" | "memory" | "hypervisor" | "lastHostId">,
 ): HostRecord {
-  const candidates = zoneHosts(ctx, vm.zoneId).filter(
-    (h) =>
-      h.state === "Up" &&
-      h.resourcestate === "Enabled" &&
-      !h.dedicated &&
-      (vm.hypervisor === undefined || h.hypervisor.toLowerCase() === vm.hypervisor.toLowerCase()),
+  const candidates = applyAffinity(
+    ctx,
+    vm.id,
+    zoneHosts(ctx, vm.zoneId).filter(
+      (h) => h.state === "Up" && h.resourcestate === "Enabled" && (vm.hypervisor === undefined || h.hypervisor.toLowerCase() === vm.hypervisor.toLowerCase()),
+    ),
   );
   const last = candidates.find((h) => h.id === vm.lastHostId);
   const ordered = last ? [last, ...candidates.filter((h) => h !== last)] : candidates;

@@ -1,6 +1,7 @@
 // Response objects with CloudStack's real field names (responseFields in cloudstack-api.json).
 // Undefined fields are dropped by JSON serialisation, as Gson omits nulls.
 import type { CloudContext } from "./context";
+import { groupsOfVm } from "./affinity";
 import { hostById } from "./hosts";
 import type {
   FirewallRuleRecord,
@@ -91,7 +92,7 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
       },
     ],
     securitygroup: [],
-    affinitygroup: [],
+    affinitygroup: groupsOfVm(ctx, vm.id).map((g) => ({ id: g.id, name: g.name, type: g.type, description: g.description })),
     tags: ctx.tagsOf("UserVm", vm.id),
   };
 }

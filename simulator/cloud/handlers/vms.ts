@@ -4,7 +4,9 @@ import { basicFilter, type CloudContext } from "../context";
 import type { NetworkRecord, VmRecord } from "../model";
 import { allocateGuestIp, DURATIONS, implementNetwork } from "../netops";
 import { renderVm } from "../render";
+import { dropMemberships } from "../affinity";
 import { checkHypervisor, placeVm } from "../hosts";
+import { resolveVmGroups } from "./affinityGroups";
 import { bootSpec, checkCapacity, checkHostname, checkVmLimits, expungeVm, normaliseUserData, scheduleExpunge } from "../vmops";
 import {
   bool,
@@ -139,7 +141,15 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     // hypervisor type); without one any host of the zone will do (the seed's zone hypervisor rules).
     const hypervisor = params["hypervisor"] !== undefined ? checkHypervisor(params["hypervisor"]) : undefined;
     if (startVm) checkCapacity(ctx, zoneId, name, offering.cpunumber, offering.memory);
-    const host = startVm ? placeVm(ctx, { id, name, zoneId, cpuNumber: offering.cpunumber, memory: offering.memory, hypervisor }) : undefined;
+    const vmGroups = resolveVmGroups(ctx, params, accountId);
+    vmGroups.forEach((g) => g.vmIds.push(id));
+    let host: ReturnType<typeof placeVm> | undefined;
+    try {
+      host = startVm ? placeVm(ctx, { id, name, zoneId, cpuNumber: offering.cpunumber, memory: offering.memory, hypervisor }) : undefined;
+    } catch (err) {
+      dropMemberships(ctx, id);
+      throw err;
+    }
     const requestedIp = params["ipaddress"] ?? mapEntries(params, "iptonetworklist")[0]?.["ip"];
     let guestIp: string;
     if (requestedIp !== undefined) {
@@ -198,7 +208,10 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
         // process)"), as deploy-capacity does; the owner then destroys (expunges) it.
         onFailure: () => {
           if (vms.get(vm.id) === vm && vm.state === "Starting") vm.state = "Error";
-          if (vm.state === "Error") vm.hostId = undefined;
+          if (vm.state === "Error") {
+            vm.hostId = undefined;
+            dropMemberships(ctx, vm.id);
+          }
         },
         run: async () => {
           if (ctx.options.faults.hit("deploy-capacity", vm.name)) {
