@@ -96,8 +96,41 @@ describe("affinity groups", () => {
     const net = await newNetwork(sim);
     const plain = await deploy(sim, net.id, { name: "plain" });
     expect(await hostOf(sim, plain.id)).toBe(SEED_IDS.hosts[1]);
-    const ded = await entity(sim, "createAffinityGroup", { name: "DedicatedGrp-k8s-user", type: "ExplicitDedication", account: "k8s-user", domainid: SEED_IDS.domain }, sim.admin);
+    const [ded] = await items(sim, "listAffinityGroups", { type: "ExplicitDedication" });
+    expect(ded).toMatchObject({ name: "DedicatedGrp-k8s-user", description: "dedicated resources group", account: "k8s-user" });
     const onIt = await deploy(sim, net.id, { name: "ded", affinitygroupids: ded.id });
     expect(await hostOf(sim, onIt.id)).toBe(SEED_IDS.hosts[0]);
+  });
+
+  test("dedicateHost creates the account's DedicatedGrp group; listDedicatedHosts; release frees the host and drops the group", async () => {
+    sim = await makeSim(seedWithHosts(2));
+    const net = await newNetwork(sim, "n", sim.admin);
+    const adminVm = await deploy(sim, net.id, { name: "adm" }, sim.admin);
+    expect(await hostOf(sim, adminVm.id)).toBe(SEED_IDS.hosts[0]);
+    // The host runs another account's VM: refused (530).
+    const refused = await call(sim, "dedicateHost", { hostid: SEED_IDS.hosts[0], domainid: SEED_IDS.domain, account: "k8s-user" }, sim.admin);
+    if (refused.kind !== "async") throw new Error("async expected");
+    expect(await failure(() => refused.work.run())).toMatchObject({ code: 530, text: expect.stringContaining("found to be unsuitable for explicit dedication as it is running instances of another account") });
+    const r = await exec(sim, "dedicateHost", { hostid: SEED_IDS.hosts[1], domainid: SEED_IDS.domain, account: "k8s-user" }, sim.admin);
+    if (r.kind !== "object") throw new Error("object expected");
+    const [d] = r.entity as any[];
+    expect(d).toMatchObject({ hostid: SEED_IDS.hosts[1], hostname: "h2", domainid: SEED_IDS.domain, accountid: SEED_IDS.accounts.user, accountname: "k8s-user" });
+    const [g] = await items(sim, "listAffinityGroups", { type: "ExplicitDedication" });
+    expect(g).toMatchObject({ id: d.affinitygroupid, name: "DedicatedGrp-k8s-user" });
+    expect((await items(sim, "listDedicatedHosts", {}, sim.admin)).map((x) => x.hostid)).toEqual([SEED_IDS.hosts[1]]);
+    expect(await failure(async () => call(sim, "listDedicatedHosts", {}))).toMatchObject({ code: 432 });
+    const again = await call(sim, "dedicateHost", { hostid: SEED_IDS.hosts[1], domainid: SEED_IDS.domain }, sim.admin);
+    if (again.kind !== "async") throw new Error("async expected");
+    expect(await failure(() => again.work.run())).toMatchObject({ code: 530, text: "Host h2 is already dedicated" });
+
+    const userNet = await newNetwork(sim);
+    const mine = await deploy(sim, userNet.id, { name: "mine", affinitygroupids: g.id });
+    expect(await hostOf(sim, mine.id)).toBe(SEED_IDS.hosts[1]);
+    const other = await deploy(sim, userNet.id, { name: "other" });
+    expect(await hostOf(sim, other.id)).toBe(SEED_IDS.hosts[0]);
+
+    await exec(sim, "releaseDedicatedHost", { hostid: SEED_IDS.hosts[1] }, sim.admin);
+    expect(await items(sim, "listDedicatedHosts", {}, sim.admin)).toEqual([]);
+    expect(await items(sim, "listAffinityGroups", { type: "ExplicitDedication" })).toEqual([]);
   });
 });
