@@ -4,7 +4,7 @@ import type { Caller, CommandHandler, Params } from "../../contracts";
 import { affinityGroups, ALL_TYPES, dropMemberships, EXPLICIT, groupsOfVm, USER_TYPES, type AffinityGroupRecord } from "../affinity";
 import { basicFilter, type CloudContext } from "../context";
 import { renderVm } from "../render";
-import { list, paramError, permissionDenied, required } from "../util";
+import { invalidValue, list, paramError, permissionDenied, required } from "../util";
 
 export function renderAffinityGroup(ctx: CloudContext, g: AffinityGroupRecord): Record<string, unknown> {
   return {
@@ -23,12 +23,13 @@ export function renderAffinityGroup(ctx: CloudContext, g: AffinityGroupRecord): 
  * deployVirtualMachine's affinitygroupids / affinitygroupnames (UserVmManagerImpl.createVirtualMachine):
  * each must exist and be usable by the VM's owner (AccountManager.checkAccess → 531).
  */
-export function resolveVmGroups(ctx: CloudContext, params: Params, ownerId: string): AffinityGroupRecord[] {
+export function resolveVmGroups(ctx: CloudContext, params: Params, ownerId: string, command = "deployVirtualMachine"): AffinityGroupRecord[] {
   const all = affinityGroups(ctx);
   const out: AffinityGroupRecord[] = [];
   for (const id of list(params, "affinitygroupids")) {
     const g = all.get(id);
-    if (!g) throw paramError(`Unable to find affinity group ${id}`);
+    // An unknown UUID fails the parameter translation (ParamProcessWorker) before the command runs.
+    if (!g) throw invalidValue(command, "affinitygroupids", id);
     out.push(g);
   }
   for (const name of list(params, "affinitygroupnames")) {
@@ -38,7 +39,8 @@ export function resolveVmGroups(ctx: CloudContext, params: Params, ownerId: stri
   }
   for (const g of out) {
     if (g.accountId !== undefined && g.accountId !== ownerId) {
-      throw permissionDenied(`Affinity group ${g.name} does not belong to the VM's account`);
+      // UserVmManagerImpl.verifyAffinityGroupAccess.
+      throw permissionDenied(`Affinity Group AffinityGroup {"name":"${g.name}","uuid":"${g.id}"} does not belong to the VM's account`);
     }
   }
   return [...new Set(out)];
@@ -143,7 +145,7 @@ export function affinityGroupHandlers(ctx: CloudContext): Record<string, Command
             if (params["affinitygroupids"] === undefined && params["affinitygroupnames"] === undefined) {
               throw paramError("affinitygroupids parameter or affinitygroupnames parameter must be given");
             }
-            const wanted = resolveVmGroups(ctx, params, vm.accountId);
+            const wanted = resolveVmGroups(ctx, params, vm.accountId, cmd);
             // AffinityGroupServiceImpl.updateVMAffinityGroups: the VM must be Stopped.
             if (vm.state !== "Stopped") {
               throw paramError(
