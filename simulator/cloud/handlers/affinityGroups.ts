@@ -34,7 +34,10 @@ export function resolveVmGroups(ctx: CloudContext, params: Params, ownerId: stri
   }
   for (const name of list(params, "affinitygroupnames")) {
     const g = [...all.values()].find((x) => x.name === name && (x.accountId === ownerId || x.accountId === undefined));
-    if (!g) throw paramError(`Unable to find affinity group by name ${name}`);
+    if (!g) {
+      // UpdateVMAffinityGroupCmd.getAffinityGroupIdList words it with the owner's account id.
+      throw paramError(command === "updateVMAffinityGroup" ? `Unable to find group by name ${name} for account ${ownerId}` : `Unable to find affinity group by name ${name}`);
+    }
     out.push(g);
   }
   for (const g of out) {
