@@ -15,6 +15,8 @@ import { vmHandlers } from "./handlers/vms";
 import { vpcHandlers } from "./handlers/vpcs";
 import { World, type NetworkRecord } from "./model";
 import { openLoadBalancer, openPortForwarding } from "./netops";
+import { affinityGroupHandlers } from "./handlers/affinityGroups";
+import { hostHandlers } from "./handlers/hosts";
 import { defaultSeed, SeedSchema } from "./seed";
 import { bootSpec, scheduleExpunge } from "./vmops";
 
@@ -54,6 +56,8 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     ...keyPairHandlers(ctx),
     ...userDataHandlers(ctx),
     ...isoHandlers(ctx),
+    ...hostHandlers(ctx),
+    ...affinityGroupHandlers(ctx),
     ...(seed.features.kubernetesServiceApi ? kubernetesClusterHandlers(ctx) : {}),
   };
   if (!seed.features.cniConfigurationApi) for (const c of CNI_COMMANDS) delete handlers[c];
@@ -91,6 +95,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         await options.nodes.start(bootSpec(ctx, vm));
       } else if (vm.state === "Stopping") {
         vm.state = "Stopped";
+        vm.hostId = undefined;
       }
       if (vm.state === "Destroyed") scheduleExpunge(ctx, vm);
       if (vm.isoId) {

@@ -35,6 +35,11 @@ export const VmSchema = z.object({
   deleteProtection: z.boolean(),
   details: z.record(z.string(), z.string()),
   created: str,
+  /** HostVO the VM runs on (host_id) and the last one it ran on (last_host_id, kept while Stopped). */
+  hostId: opt,
+  lastHostId: opt,
+  /** The deploy's hypervisor (the template's when not given). */
+  hypervisor: opt,
 });
 export type VmRecord = z.infer<typeof VmSchema>;
 

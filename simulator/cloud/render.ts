@@ -1,6 +1,8 @@
 // Response objects with CloudStack's real field names (responseFields in cloudstack-api.json).
 // Undefined fields are dropped by JSON serialisation, as Gson omits nulls.
 import type { CloudContext } from "./context";
+import { groupsOfVm } from "./affinity";
+import { hostById } from "./hosts";
 import { aclListName } from "./vpcs";
 import type {
   FirewallRuleRecord,
@@ -14,7 +16,7 @@ import type {
   VmRecord,
 } from "./model";
 
-export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?: boolean } = {}): Record<string, unknown> {
+export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?: boolean; admin?: boolean } = {}): Record<string, unknown> {
   const zone = ctx.zone(vm.zoneId);
   const template = ctx.seed.templates.find((t) => t.id === vm.templateId);
   const offering = ctx.seed.serviceOfferings.find((o) => o.id === vm.serviceOfferingId);
@@ -38,8 +40,8 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
     group: vm.group,
     zoneid: vm.zoneId,
     zonename: zone?.name,
-    hostid: vm.state === "Running" ? "0f000000-0000-4000-8000-000000000901" : undefined,
-    hostname: vm.state === "Running" ? "sim-host-1" : undefined,
+    // UserVmJoinDaoImpl.newUserVmResponse: hostid / hostname only for the root admin (view details).
+    ...(opts.admin && vm.hostId ? { hostid: vm.hostId, hostname: hostById(ctx, vm.hostId)?.name } : {}),
     templateid: vm.templateId,
     templatename: template?.name,
     templatedisplaytext: template?.displaytext ?? template?.name,
@@ -59,7 +61,7 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
     osdisplayname: osType?.description,
     rootdeviceid: 0,
     rootdevicetype: "ROOT",
-    hypervisor: zone?.hypervisor ?? "KVM",
+    hypervisor: vm.hypervisor ?? zone?.hypervisor ?? "KVM",
     instancename: `i-2-${vm.instanceNumber}-VM`,
     keypairs: vm.keypairs.length > 0 ? vm.keypairs.join(",") : undefined,
     details: vm.details,
@@ -91,7 +93,7 @@ export function renderVm(ctx: CloudContext, vm: VmRecord, opts: { withUserData?:
       },
     ],
     securitygroup: [],
-    affinitygroup: [],
+    affinitygroup: groupsOfVm(ctx, vm.id).map((g) => ({ id: g.id, name: g.name, type: g.type, description: g.description })),
     tags: ctx.tagsOf("UserVm", vm.id),
   };
 }

@@ -18,6 +18,25 @@ export const SeedZoneSchema = z.object({
   }),
 });
 
+/**
+ * A hypervisor host (HostVO, type Routing). A zone without any listed host gets hosts derived from its
+ * capacity (see hosts.ts zoneHosts); `dedicated` is a seeded dedicateHost.
+ */
+export const SeedHostSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  zoneid: uuid,
+  hypervisor: z.string().default("KVM"),
+  cpunumber: z.number().int().positive(),
+  cpuspeed: z.number().int().positive().default(2000),
+  /** MB */
+  memory: z.number().int().positive(),
+  hosttags: z.array(z.string()).default([]),
+  state: z.enum(["Up", "Down"]).default("Up"),
+  resourcestate: z.enum(["Enabled", "Disabled", "Maintenance"]).default("Enabled"),
+  dedicated: z.object({ domainid: uuid, accountid: uuid.optional() }).optional(),
+});
+
 export const SeedServiceOfferingSchema = z.object({
   id: uuid,
   name: z.string(),
@@ -122,6 +141,7 @@ export const SeedLimitsSchema = z.object({
 export const SeedSchema = z.object({
   domain: z.object({ id: uuid, name: z.string().default("ROOT"), path: z.string().default("ROOT") }),
   zones: z.array(SeedZoneSchema).min(1),
+  hosts: z.array(SeedHostSchema).default([]),
   serviceOfferings: z.array(SeedServiceOfferingSchema),
   diskOfferings: z.array(SeedDiskOfferingSchema),
   osTypes: z.array(SeedOsTypeSchema),
@@ -175,6 +195,13 @@ export const SEED_IDS = {
   sharedNetwork: "5e000000-0000-4000-8000-000000000601",
   accounts: { admin: "ac000000-0000-4000-8000-000000000701", user: "ac000000-0000-4000-8000-000000000702" },
   users: { admin: "a5000000-0000-4000-8000-000000000801", user: "a5000000-0000-4000-8000-000000000802" },
+  /** Hosts derived for the first zone when the seed lists none (4 hosts sharing the zone capacity). */
+  hosts: [
+    "0f000000-0000-4000-8000-000000000901",
+    "0f000000-0000-4000-8000-000000000902",
+    "0f000000-0000-4000-8000-000000000903",
+    "0f000000-0000-4000-8000-000000000904",
+  ],
 } as const;
 
 const ISOLATED_SERVICES = ["SourceNat", "StaticNat", "Firewall", "PortForwarding", "Lb", "UserData", "Dhcp", "Dns"];

@@ -2,6 +2,7 @@
 import type { VmBootSpec } from "../contracts";
 import type { CloudContext } from "./context";
 import type { VmRecord } from "./model";
+import { dropMemberships } from "./affinity";
 import { cleanupVmRules } from "./netops";
 import { insufficientCapacity, paramError, resourceAllocation } from "./util";
 
@@ -76,6 +77,7 @@ export function checkCapacity(ctx: CloudContext, zoneId: string, vmName: string,
 /** Remove a VM for good: disk gone, rules pointing at it removed, tags dropped. */
 export async function expungeVm(ctx: CloudContext, vm: VmRecord): Promise<void> {
   vm.state = "Expunging";
+  dropMemberships(ctx, vm.id);
   await ctx.options.nodes.remove(vm.id);
   await cleanupVmRules(ctx, vm.id);
   ctx.removeTagsOf("UserVm", vm.id);

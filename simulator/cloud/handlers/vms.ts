@@ -4,6 +4,9 @@ import { basicFilter, type CloudContext } from "../context";
 import type { NetworkRecord, VmRecord } from "../model";
 import { allocateGuestIp, DURATIONS, implementNetwork } from "../netops";
 import { renderVm } from "../render";
+import { dropMemberships } from "../affinity";
+import { checkHypervisor, placeVm } from "../hosts";
+import { resolveVmGroups } from "./affinityGroups";
 import { bootSpec, checkCapacity, checkHostname, checkVmLimits, expungeVm, normaliseUserData, scheduleExpunge } from "../vmops";
 import {
   bool,
@@ -18,8 +21,8 @@ import {
   required,
 } from "../util";
 
-function vmResult(ctx: CloudContext, vm: VmRecord): JobResult {
-  return { kind: "object", entityKey: "virtualmachine", entity: renderVm(ctx, vm) };
+function vmResult(ctx: CloudContext, vm: VmRecord, caller?: Caller): JobResult {
+  return { kind: "object", entityKey: "virtualmachine", entity: renderVm(ctx, vm, { admin: caller?.isAdmin }) };
 }
 
 function asyncVm(vm: VmRecord, run: () => Promise<JobResult>): HandlerResult {
@@ -52,6 +55,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     } catch (err) {
       // A power-on the node runtime refuses leaves the VM Stopped, as a failed StartRequested does.
       vm.state = "Stopped";
+      vm.hostId = undefined;
       throw internalError(`Unable to start VM ${vm.name}: ${err instanceof Error ? err.message : "power-on failed"}`);
     }
   }
@@ -61,6 +65,9 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     await ctx.sleep(realisticMs);
     await ctx.options.nodes.stop(vm.id);
     vm.state = "Stopped";
+    // VirtualMachineManagerImpl.advanceStop → stateTransitTo(Stopped): host_id cleared, last_host_id kept.
+    if (vm.hostId !== undefined) vm.lastHostId = vm.hostId;
+    vm.hostId = undefined;
   }
 
   function pickNetwork(command: string, params: Params, accountId: string, zoneId: string): NetworkRecord {
@@ -130,7 +137,19 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     }
     const startVm = bool(params, "startvm", true);
     checkVmLimits(ctx, accountId, { vms: 1, cpu: offering.cpunumber, memory: offering.memory });
+    // The requested hypervisor restricts placement (UserVmManagerImpl.createVirtualMachine → plan by
+    // hypervisor type); without one any host of the zone will do (the seed's zone hypervisor rules).
+    const hypervisor = params["hypervisor"] !== undefined ? checkHypervisor(params["hypervisor"]) : undefined;
     if (startVm) checkCapacity(ctx, zoneId, name, offering.cpunumber, offering.memory);
+    const vmGroups = resolveVmGroups(ctx, params, accountId);
+    vmGroups.forEach((g) => g.vmIds.push(id));
+    let host: ReturnType<typeof placeVm> | undefined;
+    try {
+      host = startVm ? placeVm(ctx, { id, name, zoneId, cpuNumber: offering.cpunumber, memory: offering.memory, hypervisor }) : undefined;
+    } catch (err) {
+      dropMemberships(ctx, id);
+      throw err;
+    }
     const requestedIp = params["ipaddress"] ?? mapEntries(params, "iptonetworklist")[0]?.["ip"];
     let guestIp: string;
     if (requestedIp !== undefined) {
@@ -171,6 +190,8 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       deleteProtection: false,
       details: detailsMap(params, "details"),
       created: ctx.now(),
+      hostId: host?.id,
+      hypervisor,
     };
     vms.set(vm.id, vm);
     return {
@@ -187,11 +208,16 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
         // process)"), as deploy-capacity does; the owner then destroys (expunges) it.
         onFailure: () => {
           if (vms.get(vm.id) === vm && vm.state === "Starting") vm.state = "Error";
+          if (vm.state === "Error") {
+            vm.hostId = undefined;
+            dropMemberships(ctx, vm.id);
+          }
         },
         run: async () => {
           if (ctx.options.faults.hit("deploy-capacity", vm.name)) {
             await ctx.sleep(DURATIONS.rule);
             vm.state = "Error";
+            vm.hostId = undefined;
             throw insufficientCapacity(`Unable to create a deployment for VM instance {"name":"${vm.name}","uuid":"${vm.id}"}`);
           }
           try {
@@ -202,10 +228,10 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
           }
           if (!startVm) {
             await ctx.sleep(DURATIONS.destroy);
-            return vmResult(ctx, vm);
+            return vmResult(ctx, vm, caller);
           }
           await powerOn(vm, DURATIONS.deploy);
-          return vmResult(ctx, vm);
+          return vmResult(ctx, vm, caller);
         },
       },
     };
@@ -217,11 +243,12 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       if (vm.state === "Running") throw paramError(`The virtual machine ${vm.id} (${vm.displayName}) is already running`);
       if (vm.state !== "Stopped") throw internalError(`Unable to start VM ${vm.name}: it is in state ${vm.state}`);
       checkCapacity(ctx, vm.zoneId, vm.name, vm.cpuNumber, vm.memory, vm.id);
+      vm.hostId = placeVm(ctx, vm).id;
       const net = ctx.world.networks.get(vm.networkId);
       vm.state = "Starting";
       if (net) await implementNetwork(ctx, net);
       await powerOn(vm, DURATIONS.start);
-      return vmResult(ctx, vm);
+      return vmResult(ctx, vm, caller);
     });
   };
 
@@ -230,7 +257,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
     return asyncVm(vm, async () => {
       // Stopping a VM that is not running is a successful no-op (advanceStop).
       if (vm.state === "Running" || vm.state === "Starting") await powerOff(vm, DURATIONS.stop);
-      return vmResult(ctx, vm);
+      return vmResult(ctx, vm, caller);
     });
   };
 
@@ -241,7 +268,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       await ctx.options.nodes.stop(vm.id);
       vm.state = "Starting";
       await powerOn(vm, DURATIONS.start);
-      return vmResult(ctx, vm);
+      return vmResult(ctx, vm, caller);
     });
   };
 
@@ -253,17 +280,17 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
         throw internalError("Parameter expunge can be passed by Admin only. Or when the allow.user.expunge.recover.vm key is set.");
       }
       if (vm.deleteProtection) throw paramError(`Instance ${vm.name} has delete protection enabled and cannot be deleted`);
-      if ((vm.state === "Destroyed" || vm.state === "Expunging") && !expunge) return vmResult(ctx, vm);
+      if ((vm.state === "Destroyed" || vm.state === "Expunging") && !expunge) return vmResult(ctx, vm, caller);
       if (vm.state === "Running" || vm.state === "Starting") await powerOff(vm, 0);
       await ctx.sleep(DURATIONS.destroy);
       vm.state = "Destroyed";
       if (expunge) {
-        const result = vmResult(ctx, { ...vm, state: "Expunging" });
+        const result = vmResult(ctx, { ...vm, state: "Expunging" }, caller);
         await expungeVm(ctx, vm);
         return result;
       }
       scheduleExpunge(ctx, vm);
-      return vmResult(ctx, vm);
+      return vmResult(ctx, vm, caller);
     });
   };
 
@@ -313,7 +340,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       vm.cpuNumber = offering.cpunumber;
       vm.cpuSpeed = offering.cpuspeed;
       vm.memory = offering.memory;
-      return vmResult(ctx, vm);
+      return vmResult(ctx, vm, caller);
     });
   };
 
@@ -389,7 +416,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       if (vm.state !== "Stopped") throw paramError(`Vm ${vm.id} should be stopped to do SSH Key reset`);
       await ctx.sleep(DURATIONS.rule);
       vm.keypairs = keypairs;
-      return vmResult(ctx, vm);
+      return vmResult(ctx, vm, caller);
     });
   };
 
@@ -432,7 +459,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       .filter((v) => params["keypair"] === undefined || v.keypairs.includes(params["keypair"]))
       .filter((v) => params["displayname"] === undefined || v.displayName === params["displayname"])
       .filter((v) => byTag === undefined || byTag(v.id))
-      .map((v) => renderVm(ctx, v, { withUserData: bool(params, "userdata") }));
+      .map((v) => renderVm(ctx, v, { withUserData: bool(params, "userdata"), admin: caller.isAdmin }));
     return { kind: "list", entityKey: "virtualmachine", items };
   };
 
