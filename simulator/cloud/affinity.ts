@@ -1,21 +1,12 @@
 // Affinity groups: the per-cloud store and the placement rules of the processors
 // (apache/cloudstack plugins/affinity-group-processors/*: HostAntiAffinityProcessor,
 // HostAffinityProcessor, NonStrictHostAntiAffinityProcessor, NonStrictHostAffinityProcessor,
-// ExplicitDedicationProcessor). Groups live beside the World (not in snapshots yet).
+// ExplicitDedicationProcessor). Groups are World records (in snapshots).
 import type { CloudContext } from "./context";
 import type { HostRecord } from "./hosts";
-import type { VmRecord } from "./model";
+import type { AffinityGroupRecord, VmRecord } from "./model";
 
-export interface AffinityGroupRecord {
-  id: string;
-  name: string;
-  type: string;
-  description?: string;
-  /** undefined for a domain-level group (owner SYSTEM, ACLType.Domain). */
-  accountId?: string;
-  domainId: string;
-  vmIds: string[];
-}
+export type { AffinityGroupRecord };
 
 /** Types listAffinityGroupTypes returns: every processor that is not admin-controlled. */
 export const USER_TYPES = ["host anti-affinity", "host affinity", "non-strict host anti-affinity", "non-strict host affinity"];
@@ -23,12 +14,8 @@ export const USER_TYPES = ["host anti-affinity", "host affinity", "non-strict ho
 export const EXPLICIT = "ExplicitDedication";
 export const ALL_TYPES = [...USER_TYPES, EXPLICIT];
 
-const stores = new WeakMap<object, Map<string, AffinityGroupRecord>>();
-
 export function affinityGroups(ctx: CloudContext): Map<string, AffinityGroupRecord> {
-  let m = stores.get(ctx.world);
-  if (!m) stores.set(ctx.world, (m = new Map()));
-  return m;
+  return ctx.world.affinityGroups;
 }
 
 export function groupsOfVm(ctx: CloudContext, vmId: string): AffinityGroupRecord[] {

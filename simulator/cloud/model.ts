@@ -109,6 +109,19 @@ export const NetworkAclItemSchema = z.object({
 });
 export type NetworkAclItemRecord = z.infer<typeof NetworkAclItemSchema>;
 
+/** affinity_group rows with their affinity_group_vm_map members. */
+export const AffinityGroupSchema = z.object({
+  id: str,
+  name: str,
+  type: str,
+  description: str.optional(),
+  /** undefined for a domain-level group (owner SYSTEM, ACLType.Domain). */
+  accountId: str.optional(),
+  domainId: str,
+  vmIds: z.array(str),
+});
+export type AffinityGroupRecord = z.infer<typeof AffinityGroupSchema>;
+
 export const FirewallRuleSchema = z.object({
   id: str,
   ipId: str,
@@ -253,6 +266,8 @@ export const WorldSchema = z.object({
   vpcs: z.array(VpcSchema).default([]),
   networkAclLists: z.array(NetworkAclListSchema).default([]),
   networkAclItems: z.array(NetworkAclItemSchema).default([]),
+  /** Affinity groups (older snapshots have none). */
+  affinityGroups: z.array(AffinityGroupSchema).default([]),
 });
 export type WorldSnapshot = z.infer<typeof WorldSchema>;
 
@@ -292,6 +307,8 @@ export class World {
   vpcs = new TrackedMap<VpcRecord>(this.removedIds);
   networkAclLists = new TrackedMap<NetworkAclListRecord>(this.removedIds);
   networkAclItems = new TrackedMap<NetworkAclItemRecord>(this.removedIds);
+  /** A plain Map: deleteAffinityGroup expunges the row (AffinityGroupServiceImpl.deleteAffinityGroup), so a removed id is a 431, not an empty list. */
+  affinityGroups = new Map<string, AffinityGroupRecord>();
 
   /** Did an entity with this id ever exist (present now, or removed)? */
   everExisted(id: string, ...maps: ReadonlyArray<ReadonlyMap<string, unknown>>): boolean {
@@ -328,6 +345,7 @@ export class World {
       vpcs: copy(this.vpcs),
       networkAclLists: copy(this.networkAclLists),
       networkAclItems: copy(this.networkAclItems),
+      affinityGroups: copy(this.affinityGroups),
     };
   }
 
@@ -356,6 +374,7 @@ export class World {
     fill(this.vpcs, s.vpcs);
     fill(this.networkAclLists, s.networkAclLists);
     fill(this.networkAclItems, s.networkAclItems);
+    fill(this.affinityGroups, s.affinityGroups);
     this.removedIds.clear();
     for (const id of s.removedIds) this.removedIds.add(id);
   }

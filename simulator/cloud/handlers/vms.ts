@@ -4,7 +4,7 @@ import { basicFilter, type CloudContext } from "../context";
 import type { NetworkRecord, VmRecord } from "../model";
 import { allocateGuestIp, DURATIONS, implementNetwork } from "../netops";
 import { renderVm } from "../render";
-import { dropMemberships } from "../affinity";
+import { affinityGroups, dropMemberships } from "../affinity";
 import { checkHypervisor, placeVm } from "../hosts";
 import { resolveVmGroups } from "./affinityGroups";
 import { bootSpec, checkCapacity, checkHostname, checkVmLimits, expungeVm, normaliseUserData, scheduleExpunge } from "../vmops";
@@ -437,7 +437,7 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
   };
 
   const listVirtualMachines: CommandHandler = (params, caller) => {
-    ctx.checkListIds("listVirtualMachines", params, { id: [vms], networkid: [ctx.world.networks], isoid: [ctx.world.isos], templateid: [ctx.seed.templates] });
+    ctx.checkListIds("listVirtualMachines", params, { id: [vms], networkid: [ctx.world.networks], isoid: [ctx.world.isos], templateid: [ctx.seed.templates], affinitygroupid: [affinityGroups(ctx)] });
     const inScope = ctx.listScope(caller, params);
     const byTag = ctx.tagFilter(params, "UserVm");
     const state = params["state"];
@@ -458,6 +458,8 @@ export function vmHandlers(ctx: CloudContext): Record<string, CommandHandler> {
       .filter((v) => params["isoid"] === undefined || v.isoId === params["isoid"])
       .filter((v) => params["keypair"] === undefined || v.keypairs.includes(params["keypair"]))
       .filter((v) => params["displayname"] === undefined || v.displayName === params["displayname"])
+      // UserVmManagerImpl.searchForUserVMsInternal joins affinity_group_vm_map on affinitygroupid.
+      .filter((v) => params["affinitygroupid"] === undefined || (affinityGroups(ctx).get(params["affinitygroupid"])?.vmIds.includes(v.id) ?? false))
       .filter((v) => byTag === undefined || byTag(v.id))
       .map((v) => renderVm(ctx, v, { withUserData: bool(params, "userdata"), admin: caller.isAdmin }));
     return { kind: "list", entityKey: "virtualmachine", items };

@@ -61,6 +61,19 @@ describe("affinity groups", () => {
     for (const name of ["s1", "s2", "s3", "s4"]) await deploy(sim, net.id, { name, affinitygroupids: soft.id });
   });
 
+  test("listVirtualMachines filters by affinitygroupid; groups and memberships survive a snapshot and restore", async () => {
+    sim = await makeSim(seedWithHosts(2));
+    const g = await group(sim, "spread", "host anti-affinity");
+    const net = await newNetwork(sim);
+    const member = await deploy(sim, net.id, { name: "in", affinitygroupids: g.id });
+    await deploy(sim, net.id, { name: "out" });
+    expect((await items(sim, "listVirtualMachines", { affinitygroupid: g.id })).map((v) => v.name)).toEqual(["in"]);
+    const snap = sim.cloud.snapshot();
+    await call(sim, "deleteAffinityGroup", { id: g.id }).catch(() => undefined);
+    await sim.cloud.restore(snap);
+    expect((await items(sim, "listAffinityGroups", { id: g.id }))[0]).toMatchObject({ name: "spread", virtualmachineIds: [member.id] });
+  });
+
   test("host affinity keeps members together; delete drops memberships, also of member VMs", async () => {
     sim = await makeSim(seedWithHosts(3));
     const g = await group(sim, "together", "host affinity");
